@@ -1,0 +1,54 @@
+"""cnnlab: the helper library of the hands-on course on modern CNN architectures.
+
+Submodules are imported on first use, so ``import cnnlab`` is instant and does
+not import TensorFlow. The layers, bottom to top:
+
+- ``cnnlab.arith``  exact arithmetic: output sizes, parameters, MACs, memory,
+  receptive fields (pure Python).
+- ``cnnlab.ops``    NumPy reference layers (conv, pooling, dropout, ...).
+- ``cnnlab.data``   offline images and data sets, Keras loaders when online.
+- ``cnnlab.models`` Keras 3 model builders (VGG, Inception, ResNet, DenseNet).
+- ``cnnlab.train``  one-call training on CPU or GPU with progress bars.
+- ``cnnlab.plot``   matplotlib figures used by the lessons.
+- ``cnnlab.viz``    ipywidgets explorers, one module per concept.
+- ``cnnlab.check``  graded questions with hints: ``cnnlab.check("03.2", answer)``.
+
+Examples
+--------
+>>> import cnnlab
+>>> cnnlab.arith.conv_output_size(28, 3)
+26
+"""
+from __future__ import annotations
+
+import importlib
+import os
+
+# Quiet TensorFlow's C++ start-up logging before anything can import it.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+from cnnlab.config import by_profile, profile, seed  # noqa: E402  (light, pure Python)
+
+__version__ = "0.1.0"
+
+_SUBMODULES = ("arith", "ops", "data", "models", "train", "plot", "viz",
+               "check", "config", "environment")
+
+__all__ = ["by_profile", "profile", "seed", "setup", *_SUBMODULES]
+
+
+def setup(**kwargs):
+    """Print the environment report of :func:`cnnlab.environment.setup`."""
+    from cnnlab.environment import setup as _setup
+    return _setup(**kwargs)
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"cnnlab.{name}")
+    raise AttributeError(f"module 'cnnlab' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

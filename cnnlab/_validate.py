@@ -1,0 +1,88 @@
+"""Argument checks shared by the pure-Python layers (``arith``, ``ops``).
+
+Every error follows the house style::
+
+    `strides` must be an integer >= 1. Received: strides=0.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Sequence
+
+PADDINGS = ("valid", "same")
+
+
+def check_int(name: str, value, minimum: int = 0) -> int:
+    """Return ``value`` if it is an integer >= ``minimum``, else raise ``ValueError``.
+
+    Examples
+    --------
+    >>> check_int("filters", 32, 1)
+    32
+    """
+    if (isinstance(value, bool) or not isinstance(value, numbers.Integral)
+            or value < minimum):
+        raise ValueError(f"`{name}` must be an integer >= {minimum}. "
+                         f"Received: {name}={value!r}.")
+    return int(value)
+
+
+def check_pair(name: str, value, minimum: int = 1) -> tuple[int, int]:
+    """Accept an int or an ``(h, w)`` pair of ints; return the pair.
+
+    Examples
+    --------
+    >>> check_pair("kernel", 3)
+    (3, 3)
+    >>> check_pair("kernel", (1, 7))
+    (1, 7)
+    """
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        if len(value) != 2:
+            raise ValueError(f"`{name}` must be an integer >= {minimum} or a pair "
+                             f"(h, w) of them. Received: {name}={value!r}.")
+        try:
+            return (check_int(name, value[0], minimum), check_int(name, value[1], minimum))
+        except ValueError:
+            raise ValueError(f"`{name}` must be an integer >= {minimum} or a pair "
+                             f"(h, w) of them. Received: {name}={value!r}.") from None
+    try:
+        v = check_int(name, value, minimum)
+    except ValueError:
+        raise ValueError(f"`{name}` must be an integer >= {minimum} or a pair "
+                         f"(h, w) of them. Received: {name}={value!r}.") from None
+    return (v, v)
+
+
+def check_padding(padding):
+    """Return ``"valid"``, ``"same"`` or a non-negative int, else raise.
+
+    Examples
+    --------
+    >>> check_padding("SAME")
+    'same'
+    >>> check_padding(2)
+    2
+    """
+    if isinstance(padding, str):
+        p = padding.lower()
+        if p in PADDINGS:
+            return p
+    elif not isinstance(padding, bool) and isinstance(padding, numbers.Integral) and padding >= 0:
+        return int(padding)
+    raise ValueError("`padding` must be 'valid', 'same' or an integer >= 0. "
+                     f"Received: padding={padding!r}.")
+
+
+def check_choice(name: str, value, choices: Sequence[str]):
+    """Return ``value`` if it is one of ``choices``, else raise naming them all.
+
+    Examples
+    --------
+    >>> check_choice("kind", "max", ("max", "avg"))
+    'max'
+    """
+    if value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"`{name}` must be one of {allowed}. Received: {name}={value!r}.")
+    return value

@@ -1,0 +1,16 @@
+"""Test-suite settings, shared by unit tests, doctests and the notebook kernels.
+
+Environment variables set here are inherited by the Jupyter kernels nbval
+starts, so every notebook runs in the CI profile, with strict checks (a wrong
+answer in a solution notebook raises) and a non-interactive matplotlib.
+"""
+import os
+
+os.environ.setdefault("CNNLAB_PROFILE", "ci")
+os.environ.setdefault("CNNLAB_STRICT", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+collect_ignore_glob = ["benchmarks/*", "tools/*", ".venv/*"]
