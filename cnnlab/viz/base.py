@@ -1,0 +1,127 @@
+"""The shape every cnnlab widget shares: controls, a pure ``compute``, a ``draw``.
+
+A widget is an :class:`Explorer`, an ``ipywidgets.VBox`` holding its controls,
+a message label and an ``Output`` with one matplotlib figure. Subclasses set
+``self.controls`` (a dict name -> ipywidget) and implement
+
+- ``compute(**values) -> dict``: pure, fast, no drawing; raises ``ValueError``
+  with a readable message for values that make no sense;
+- ``draw(result, fig)``: draw ``result`` onto the (cleared) figure ``fig``.
+
+Errors from ``compute`` go to the message label, never to a traceback; any
+other exception is shown in the label *and* recorded in ``self.error`` so
+tests (and the browser test) can fail on it. Tests set ``.value`` on controls
+and assert on ``self.result`` and ``self.figure_png()``.
+"""
+from __future__ import annotations
+
+import html
+import io
+import time
+import traceback
+
+
+class Explorer:
+    """Mixin-free base; the real class is created lazily to keep imports cheap."""
+
+
+def _make_base():
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython.display import clear_output, display
+
+    class ExplorerBase(widgets.VBox):
+        #: figure size in inches
+        figsize = (8, 3.5)
+
+        def __init__(self, controls: dict, *, layout_controls=None, **kwargs):
+            super().__init__(**kwargs)
+            self.controls = dict(controls)
+            self.message = widgets.HTML()
+            self.out = widgets.Output()
+            self.result = None
+            self.error = None
+            self.updates = 0
+            self.last_update_seconds = None
+            self._fig = None
+            for control in self.controls.values():
+                if hasattr(control, "value"):
+                    control.observe(self.update, names="value")
+            box = layout_controls if layout_controls is not None else widgets.HBox(
+                list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+            self.children = (box, self.message, self.out)
+            self.update()
+
+        # -- to implement -------------------------------------------------
+        def compute(self, **values) -> dict:  # pragma: no cover - abstract
+            raise NotImplementedError
+
+        def draw(self, result: dict, fig) -> None:  # pragma: no cover - abstract
+            raise NotImplementedError
+
+        # -- machinery ----------------------------------------------------
+        def values(self) -> dict:
+            """Current control values by name."""
+            return {k: c.value for k, c in self.controls.items() if hasattr(c, "value")}
+
+        def update(self, *_):
+            """Recompute and redraw; called whenever a control changes."""
+            start = time.perf_counter()
+            self.message.value = ""
+            self.error = None
+            try:
+                self.result = self.compute(**self.values())
+            except ValueError as err:
+                self.result = None
+                self.message.value = f"<span style='color:#b00'>{html.escape(str(err))}</span>"
+                return
+            except Exception as err:  # noqa: BLE001 - shown, recorded, not raised
+                self.result = None
+                self.error = err
+                self.message.value = ("<pre style='color:#b00'>"
+                                      f"{html.escape(traceback.format_exc())}</pre>")
+                return
+            try:
+                self._redraw()
+            except Exception as err:  # noqa: BLE001
+                self.error = err
+                self.message.value = ("<pre style='color:#b00'>"
+                                      f"{html.escape(traceback.format_exc())}</pre>")
+            self.updates += 1
+            self.last_update_seconds = time.perf_counter() - start
+
+        def _redraw(self):
+            if self._fig is None:
+                with plt.ioff():
+                    self._fig = plt.figure(figsize=self.figsize)
+            self._fig.clear()
+            self.draw(self.result, self._fig)
+            with self.out:
+                clear_output(wait=True)
+                display(self._fig)
+
+        def figure_png(self) -> bytes:
+            """The current figure as PNG bytes (tests compare these)."""
+            buf = io.BytesIO()
+            if self._fig is not None:
+                self._fig.savefig(buf, format="png", dpi=50)
+            return buf.getvalue()
+
+    return ExplorerBase
+
+
+_BASE = None
+
+
+def explorer_base():
+    """Return the ``ExplorerBase`` class (imports ipywidgets/matplotlib on first call)."""
+    global _BASE
+    if _BASE is None:
+        _BASE = _make_base()
+    return _BASE
+
+
+def __getattr__(name):
+    if name == "ExplorerBase":
+        return explorer_base()
+    raise AttributeError(name)
