@@ -1,0 +1,33 @@
+"""NumPy reference layers, channels last like Keras (no TensorFlow or Keras here).
+
+The layers the course derives by hand, written so a learner can read them and
+checked in the tests against ``keras.ops`` and TensorFlow gradients:
+
+- :mod:`cnnlab.ops.conv`: ``conv2d``, ``conv2d_backward``, ``correlate2d``
+- :mod:`cnnlab.ops.conv_transpose`: ``conv2d_transpose``
+- :mod:`cnnlab.ops.pooling`: ``max_pool2d``, ``avg_pool2d``, ``min_pool2d``,
+  ``global_avg_pool2d``, ``max_pool2d_backward``, ``avg_pool2d_backward``
+- :mod:`cnnlab.ops.activations`: ``relu``, ``softmax``, ``dropout``
+- :mod:`cnnlab.ops.gradcheck`: ``numerical_gradient``
+
+Arrays are NHWC, ``x`` (N, H, W, C); conv kernels are (kh, kw, C_in, C_out).
+Padding is "valid", "same" (Keras semantics, also for strides > 1) or an int.
+
+Examples
+--------
+>>> import numpy as np
+>>> from cnnlab import ops
+>>> ops.conv2d(np.ones((1, 28, 28, 1)), np.ones((3, 3, 1, 32))).shape
+(1, 26, 26, 32)
+"""
+from cnnlab.ops.activations import dropout, relu, softmax
+from cnnlab.ops.conv import conv2d, conv2d_backward, correlate2d
+from cnnlab.ops.conv_transpose import conv2d_transpose
+from cnnlab.ops.gradcheck import numerical_gradient
+from cnnlab.ops.pooling import (avg_pool2d, avg_pool2d_backward, global_avg_pool2d,
+                                max_pool2d, max_pool2d_backward, min_pool2d)
+
+__all__ = ["conv2d", "conv2d_backward", "correlate2d", "conv2d_transpose",
+           "max_pool2d", "avg_pool2d", "min_pool2d", "global_avg_pool2d",
+           "max_pool2d_backward", "avg_pool2d_backward",
+           "relu", "softmax", "dropout", "numerical_gradient"]
