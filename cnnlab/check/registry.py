@@ -42,13 +42,30 @@ class Question:
     title: str
     func: Callable = field(repr=False)
     timeout: float = 10.0
+    expects: object = None
 
 
 REGISTRY: dict[str, Question] = {}
 
+#: the answer kinds ``question(expects=...)`` understands by name
+EXPECTS = ("function", "number", "array", "model")
 
-def question(qid: str, title: str, *, timeout: float = 10.0):
+
+def question(qid: str, title: str, *, timeout: float = 10.0, expects=None):
     """Register the decorated function as the checker of question ``qid``.
+
+    Parameters
+    ----------
+    qid : str
+        ``"NN.k"``: lesson ``NN``, question ``k``.
+    title : str
+        A short title shown with the result ("Output size of a 'valid' convolution").
+    timeout : float, optional
+        Seconds the learner's code may run before the checker stops it
+        (default 10). Questions that build or run a Keras model want ~60.
+    expects : {"function", "number", "array", "model"}, type or tuple of types, optional
+        The kind of answer; anything else gets "expected a function, got int"
+        feedback before the question runs.
 
     Examples
     --------
@@ -63,8 +80,15 @@ def question(qid: str, title: str, *, timeout: float = 10.0):
         raise ValueError("`qid` must look like 'NN.k', e.g. '03.2'. "
                          f"Received: qid={qid!r}.")
 
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ValueError("`timeout` must be a number of seconds > 0. "
+                         f"Received: timeout={timeout!r}.")
+    if isinstance(expects, str) and expects not in EXPECTS:
+        raise ValueError(f"`expects` must be one of {', '.join(map(repr, EXPECTS))}, a type "
+                         f"or a tuple of types. Received: expects={expects!r}.")
+
     def register(func):
-        REGISTRY[qid] = Question(qid, title, func, timeout)
+        REGISTRY[qid] = Question(qid, title, func, float(timeout), expects)
         return func
     return register
 
