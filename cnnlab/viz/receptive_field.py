@@ -1,0 +1,323 @@
+"""Receptive-field calculator: stack conv and pool layers, watch the field grow.
+
+A stack is written as a compact text spec, one item per layer, separated by
+commas::
+
+    conv3, conv3, pool2, conv3/d2, conv7/s2
+
+- ``conv<k>``: a k x k convolution, stride 1 (``/s<n>`` sets the stride,
+  ``/d<n>`` the dilation);
+- ``pool<k>``: a k x k pooling window, stride k unless ``/s<n>`` says otherwise.
+
+:func:`parse_layers` reads a spec, :func:`field_table` computes the
+receptive field, jump and output size after each layer (with
+:func:`cnnlab.arith.receptive_field` and :func:`cnnlab.arith.conv_output_size`),
+and :class:`ReceptiveFieldExplorer` shows the table next to the fields drawn
+as squares on the input.
+
+Examples
+--------
+>>> [row["rf"] for row in field_table("conv3, conv3, conv3")]
+[3, 5, 7]
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from cnnlab._validate import check_choice, check_int, check_padding
+from cnnlab.viz.base import explorer_base
+
+_ITEM = re.compile(r"^(conv|pool)(\d+)((?:/[sd]\d+)*)$")
+
+#: ready-made stacks offered by the explorer
+PRESETS = {
+    "three 3x3 convs (= one 7x7)": "conv3, conv3, conv3",
+    "two 3x3 convs (= one 5x5)": "conv3, conv3",
+    "classic convnet": "conv3, pool2, conv3, pool2, conv3",
+    "VGG: 5 stages": ", ".join(["conv3, conv3, pool2"] * 2 + ["conv3, conv3, conv3, pool2"] * 3),
+    "AlexNet-like": "conv11/s4, pool3/s2, conv5, pool3/s2, conv3, conv3, conv3, pool3/s2",
+    "dilated 3x3 (d = 1, 2, 4)": "conv3, conv3/d2, conv3/d4",
+    "ResNet stem": "conv7/s2, pool3/s2, conv3, conv3",
+}
+
+
+def parse_layers(spec: str) -> list[dict]:
+    """Read a layer spec such as ``"conv3, pool2, conv3/d2"``.
+
+    Parameters
+    ----------
+    spec : str
+        Comma-separated items ``conv<k>[/s<stride>][/d<dilation>]`` or
+        ``pool<k>[/s<stride>]`` (case and spaces do not matter).
+
+    Returns
+    -------
+    list of dict
+        One per layer: ``kind`` ("conv" or "pool"), ``kernel``, ``stride``,
+        ``dilation`` and ``label`` (the item, normalised).
+
+    Raises
+    ------
+    ValueError
+        Naming the item that cannot be read.
+
+    Examples
+    --------
+    >>> parse_layers("conv3, pool2, conv3/d2")[1]
+    {'kind': 'pool', 'kernel': 2, 'stride': 2, 'dilation': 1, 'label': 'pool2'}
+    >>> parse_layers("conv7/s2")[0]["stride"]
+    2
+    """
+    if not isinstance(spec, str):
+        raise ValueError("`spec` must be a string such as 'conv3, pool2'. "
+                         f"Received: spec={spec!r}.")
+    items = [s.strip().lower().replace(" ", "") for s in spec.split(",")]
+    items = [s for s in items if s]
+    if not items:
+        raise ValueError("`spec` must list at least one layer, e.g. 'conv3, pool2, conv3'. "
+                         f"Received: spec={spec!r}.")
+    layers = []
+    for n, item in enumerate(items, start=1):
+        m = _ITEM.match(item)
+        if not m:
+            raise ValueError(f"Layer {n} of `spec` must look like conv3, conv3/s2, conv3/d2, "
+                             f"pool2 or pool3/s2. Received: {item!r}.")
+        kind, kernel = m.group(1), int(m.group(2))
+        options = dict((o[0], int(o[1:])) for o in m.group(3).split("/")[1:])
+        stride = options.get("s", 1 if kind == "conv" else kernel)
+        dilation = options.get("d", 1)
+        if kind == "pool" and dilation != 1:
+            raise ValueError(f"Layer {n} of `spec`: pooling windows are not dilated in Keras. "
+                             f"Received: {item!r}.")
+        for name, value in (("kernel", kernel), ("stride", stride), ("dilation", dilation)):
+            if value < 1:
+                raise ValueError(f"Layer {n} of `spec`: the {name} must be >= 1. "
+                                 f"Received: {item!r}.")
+        label = f"{kind}{kernel}" + (f"/s{stride}" if stride != (1 if kind == "conv" else kernel)
+                                     else "") + (f"/d{dilation}" if dilation != 1 else "")
+        layers.append({"kind": kind, "kernel": kernel, "stride": stride,
+                       "dilation": dilation, "label": label})
+    return layers
+
+
+def field_table(spec: str, input_size: int | None = None, padding="same") -> list[dict]:
+    """Receptive field, jump and output size after each layer of a spec.
+
+    Parameters
+    ----------
+    spec : str
+        Layers as in :func:`parse_layers`.
+    input_size : int, optional
+        Side of the input in pixels; if given, each row also has ``size``,
+        the output side after that layer.
+    padding : {"same", "valid"} or int, optional
+        Padding used for the output sizes (it does not change the field).
+
+    Returns
+    -------
+    list of dict
+        ``layer`` (label), ``kind``, ``kernel``, ``stride``, ``dilation``,
+        ``rf`` (input pixels one output sees, per axis), ``jump`` (input
+        pixels between neighbouring outputs) and ``size`` (or ``None``).
+
+    Examples
+    --------
+    >>> rows = field_table("conv3, pool2, conv3", input_size=28, padding="valid")
+    >>> [(r["rf"], r["jump"], r["size"]) for r in rows]
+    [(3, 1, 26), (4, 2, 13), (8, 2, 11)]
+    """
+    from cnnlab.arith import conv_output_size, receptive_field
+
+    layers = parse_layers(spec)
+    padding = check_padding(padding)
+    fields = receptive_field([(lay["kernel"], lay["stride"], lay["dilation"]) for lay in layers])
+    size = None if input_size is None else check_int("input_size", input_size, 1)
+    rows = []
+    for n, (lay, (rf, jump)) in enumerate(zip(layers, fields), start=1):
+        if size is not None:
+            try:
+                size = conv_output_size(size, lay["kernel"], stride=lay["stride"],
+                                        padding=padding, dilation=lay["dilation"])
+            except ValueError:
+                raise ValueError(f"Layer {n} ({lay['label']}) does not fit: its input is only "
+                                 f"{size}x{size} pixels with padding={padding!r}. Use a larger "
+                                 "input, 'same' padding or fewer layers.") from None
+        rows.append({"layer": lay["label"], "kind": lay["kind"], "kernel": lay["kernel"],
+                     "stride": lay["stride"], "dilation": lay["dilation"], "rf": rf,
+                     "jump": jump, "size": size})
+    return rows
+
+
+def _photo(size: int) -> np.ndarray:
+    from cnnlab.data import sample_image
+    return np.asarray(sample_image("chelsea", size=size, grey=True), dtype=float)[..., 0]
+
+
+class ReceptiveFieldExplorer(explorer_base()):
+    """Build a stack of conv/pool layers and see its receptive field grow.
+
+    Parameters
+    ----------
+    spec : str, optional
+        Starting stack (default ``"conv3, conv3, conv3"``), see :func:`parse_layers`.
+    input_size : int, optional
+        Side of the input drawn on the right (default 32).
+
+    Notes
+    -----
+    Controls: a preset menu, the spec text (edit it freely), a row to append a
+    layer (kind, kernel, stride, dilation, *add*, *remove last*), the input
+    size, the padding used for output sizes, and the background (a grid or a
+    photo). ``result`` holds ``rows`` (see :func:`field_table`),
+    ``input_size``, ``padding`` and ``background``.
+
+    Examples
+    --------
+    >>> w = ReceptiveFieldExplorer()  # doctest: +SKIP
+    >>> w.result["rows"][-1]["rf"]  # doctest: +SKIP
+    7
+    >>> w.controls["spec"].value = "conv3, pool2, conv3"  # doctest: +SKIP
+    >>> w.result["rows"][-1]["rf"], w.result["rows"][-1]["jump"]  # doctest: +SKIP
+    (8, 2)
+    """
+
+    figsize = (10.5, 4.2)
+
+    def __init__(self, spec: str = "conv3, conv3, conv3", *, input_size: int = 32):
+        import ipywidgets as widgets
+
+        parse_layers(spec)
+        check_int("input_size", input_size, 4)
+        style = {"description_width": "initial"}
+        self._photo_cache = {}
+        controls = {
+            "spec": widgets.Text(spec, description="layers", continuous_update=False,
+                                 style=style, layout=widgets.Layout(width="60%")),
+            "input_size": widgets.IntSlider(min(input_size, 256), min=4, max=256,
+                                            description="input size (px)", style=style,
+                                            continuous_update=False),
+            "padding": widgets.Dropdown(options=["same", "valid"], value="same",
+                                        description="padding", style=style,
+                                        layout=widgets.Layout(width="11em")),
+            "background": widgets.ToggleButtons(options=["grid", "photo"], value="grid",
+                                                style={"button_width": "5em"}),
+        }
+        self.preset = widgets.Dropdown(options=["(choose a preset)", *PRESETS],
+                                       description="preset", style=style)
+        self.kind = widgets.Dropdown(options=["conv", "pool"], value="conv",
+                                     layout=widgets.Layout(width="6em"))
+        self.kernel = widgets.Dropdown(options=[1, 2, 3, 5, 7, 11], value=3,
+                                       description="k", layout=widgets.Layout(width="8em"),
+                                       style={"description_width": "1.5em"})
+        self.stride = widgets.Dropdown(options=["default", 1, 2, 3, 4], value="default",
+                                       description="s", layout=widgets.Layout(width="10em"),
+                                       style={"description_width": "1.5em"})
+        self.dilation = widgets.Dropdown(options=[1, 2, 3, 4], value=1, description="d",
+                                         layout=widgets.Layout(width="8em"),
+                                         style={"description_width": "1.5em"})
+        self.add_button = widgets.Button(description="add layer", icon="plus")
+        self.remove_button = widgets.Button(description="remove last", icon="minus")
+        self.preset.observe(self._on_preset, names="value")
+        self.add_button.on_click(self.add_layer)
+        self.remove_button.on_click(self.remove_last)
+        layout = widgets.VBox([
+            widgets.HBox([self.preset, controls["spec"]]),
+            widgets.HBox([self.kind, self.kernel, self.stride, self.dilation,
+                          self.add_button, self.remove_button]),
+            widgets.HBox([controls["input_size"], controls["padding"],
+                          controls["background"]]),
+        ])
+        super().__init__(controls, layout_controls=layout)
+
+    # -- editing the spec ----------------------------------------------------
+    def _on_preset(self, change):
+        if change["new"] in PRESETS:
+            self.controls["spec"].value = PRESETS[change["new"]]
+
+    def add_layer(self, *_):
+        """Append the layer described by the kind/k/s/d menus to the spec."""
+        item = f"{self.kind.value}{self.kernel.value}"
+        if self.stride.value != "default":
+            item += f"/s{self.stride.value}"
+        if self.kind.value == "conv" and self.dilation.value != 1:
+            item += f"/d{self.dilation.value}"
+        spec = self.controls["spec"].value.strip().rstrip(",")
+        self.controls["spec"].value = f"{spec}, {item}" if spec else item
+
+    def remove_last(self, *_):
+        """Drop the last layer of the spec."""
+        items = [s for s in self.controls["spec"].value.split(",") if s.strip()]
+        self.controls["spec"].value = ", ".join(s.strip() for s in items[:-1])
+
+    # -- compute / draw -------------------------------------------------------
+    def compute(self, spec, input_size, padding, background) -> dict:
+        rows = field_table(spec, input_size, padding)
+        return {"rows": rows, "input_size": input_size, "padding": padding,
+                "background": background}
+
+    def _background(self, kind: str, size: int):
+        if kind == "photo":
+            if size not in self._photo_cache:
+                self._photo_cache[size] = _photo(size)
+            return self._photo_cache[size]
+        return None
+
+    def draw(self, result, fig) -> None:
+        from matplotlib import patches
+
+        rows, n = result["rows"], result["input_size"]
+        ax_tab, ax_img = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1]})
+        fig.subplots_adjust(left=0.02, right=0.84, wspace=0.12)
+        ax_tab.set_axis_off()
+        shown = set(range(len(rows)) if len(rows) <= 12
+                    else [*range(5), *range(len(rows) - 6, len(rows))])
+        cells = [[str(i + 1), r["layer"], str(r["size"]), str(r["rf"]), str(r["jump"])]
+                 for i, r in enumerate(rows) if i in shown]
+        if len(rows) > len(shown):
+            cells.insert(5, ["…", "…", "…", "…", "…"])
+        table = ax_tab.table(cellText=cells, loc="upper center", cellLoc="center",
+                             colLabels=["#", "layer", "out size", "field", "jump"])
+        table.auto_set_font_size(False)
+        table.set_fontsize(8.5)
+        table.scale(1, 1.25)
+        last = rows[-1]
+        ax_tab.set_title(f"after {len(rows)} layers ({result['padding']} padding): each output\n"
+                         f"sees {last['rf']}x{last['rf']} input pixels; neighbours are "
+                         f"{last['jump']} px apart", fontsize=9)
+
+        bg = self._background(result["background"], n)
+        if bg is not None:
+            ax_img.imshow(bg, cmap="gray", extent=(0, n, n, 0))
+        else:
+            ax_img.set_facecolor("white")
+            if n <= 64:
+                for t in range(n + 1):
+                    ax_img.axhline(t, color="0.88", lw=0.5)
+                    ax_img.axvline(t, color="0.88", lw=0.5)
+        colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple",
+                  "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
+        centre = n / 2
+        unique = {}
+        for i, r in enumerate(rows):          # one square per distinct field size
+            unique[r["rf"]] = i
+        labelled = sorted(unique.items())[-7:]
+        for rf, i in sorted(unique.items()):
+            label = f"{i + 1}: {rows[i]['layer']} ({rf})" if (rf, i) in labelled else None
+            ax_img.add_patch(patches.Rectangle((centre - rf / 2, centre - rf / 2), rf, rf,
+                                               fill=False, lw=2, clip_on=False,
+                                               edgecolor=colors[i % len(colors)],
+                                               label=label))
+        ax_img.add_patch(patches.Rectangle(
+            (centre - last["rf"] / 2 + last["jump"], centre - last["rf"] / 2), last["rf"],
+            last["rf"], fill=False, lw=1.2, ls="--", edgecolor="k", clip_on=False,
+            label=f"neighbour (+{last['jump']} px)"))
+        ax_img.set_xlim(0, n)
+        ax_img.set_ylim(n, 0)
+        ax_img.set_aspect("equal")
+        ax_img.set_xticks([0, n])
+        ax_img.set_yticks([0, n])
+        ax_img.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+        note = " (larger than the input!)" if last["rf"] > n else ""
+        ax_img.set_title(f"fields on a {n}x{n} input{note}", fontsize=9)
