@@ -2,7 +2,7 @@
 
 Public names and the module that holds each:
 
-- ``classic``:   ``classic_convnet``, ``lenet5``, ``alexnet``, ``small_cnn``
+- ``classic``:   ``classic_convnet``, ``lenet5``, ``alexnet``, ``small_cnn``, ``from_spec``
 - ``vggnet``:    ``vgg``, ``VGG_CONFIGS``, ``mini_vgg``
 - ``inception``: ``inception_module``, ``mini_googlenet``
 - ``resnet``:    ``residual_block``, ``plain_block``, ``depth_net``
@@ -12,7 +12,7 @@ import importlib
 
 _WHERE = {
     "classic_convnet": "classic", "lenet5": "classic", "alexnet": "classic",
-    "small_cnn": "classic",
+    "small_cnn": "classic", "from_spec": "classic",
     "vgg": "vggnet", "VGG_CONFIGS": "vggnet", "mini_vgg": "vggnet",
     "inception_module": "inception", "mini_googlenet": "inception",
     "residual_block": "resnet", "plain_block": "resnet", "depth_net": "resnet",

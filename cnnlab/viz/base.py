@@ -96,6 +96,13 @@ def _make_base():
                     self._fig = plt.figure(figsize=self.figsize)
             self._fig.clear()
             self.draw(self.result, self._fig)
+            self._show()
+
+        def _show(self):
+            """Put the current figure into the Output (only inside IPython)."""
+            from IPython import get_ipython
+            if get_ipython() is None:   # plain Python (tests, doctests): nothing to display
+                return
             with self.out:
                 clear_output(wait=True)
                 display(self._fig)

@@ -364,12 +364,9 @@ class ConvExplorer(explorer_base()):
         """Redraw onto the same axes (no ``fig.clear()``): rebuilding axes is the slow part."""
         if self._fig is None:
             return super()._redraw()
-        from IPython.display import clear_output, display
 
         self.draw(self.result, self._fig)
-        with self.out:
-            clear_output(wait=True)
-            display(self._fig)
+        self._show()
 
     def _axes(self, fig):
         """The three panels: reused when ``fig`` already holds them, else created."""

@@ -268,7 +268,6 @@ class PoolingExplorer(explorer_base()):
         old = getattr(self, "_images", None)
         if old is None or not _plain(self.result):
             return super()._redraw()
-        from IPython.display import clear_output, display
 
         r = self.result
         for img, data in zip(old, (r["x"], r["y"], r["dx"])):
@@ -277,9 +276,7 @@ class PoolingExplorer(explorer_base()):
             img.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
             img.set_clim(float(data.min()), float(max(data.max(), data.min() + 1e-9)))
         self._set_titles([img.axes for img in old], r, False)
-        with self.out:
-            clear_output(wait=True)
-            display(self._fig)
+        self._show()
 
 
 def _plain(result) -> bool:
