@@ -1,0 +1,121 @@
+"""Inception cost calculator: what 1×1 bottlenecks save, branch by branch.
+
+:class:`InceptionCostExplorer` takes an input size, its channels and the six
+branch widths of an Inception module and shows the MACs and parameters of
+each branch with the 1×1 bottlenecks (GoogLeNet's module) and without them
+(the naive module, where the 3×3 and 5×5 convolutions read every input
+channel and the pooling branch passes all of them on). The arithmetic is
+:func:`cnnlab.arith.inception.inception_cost`.
+
+Examples
+--------
+>>> r = module_costs(28, 192, 64, 96, 128, 16, 32, 32)
+>>> r["with"].out_channels, r["without"].out_channels
+(256, 416)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cnnlab.arith.inception import BRANCHES, GOOGLENET_MODULES, inception_cost
+from cnnlab.viz.base import explorer_base
+
+WIDTHS = ("f1", "f3_reduce", "f3", "f5_reduce", "f5", "pool_proj")
+
+
+def module_costs(size: int, channels: int, f1: int, f3_reduce: int, f3: int,
+                 f5_reduce: int, f5: int, pool_proj: int) -> dict:
+    """Costs of a module on ``size × size × channels``, with and without bottlenecks.
+
+    Returns
+    -------
+    dict
+        ``with`` and ``without`` (:class:`~cnnlab.arith.inception.InceptionCost`)
+        and ``saving`` (MACs without / MACs with).
+
+    Examples
+    --------
+    >>> round(module_costs(28, 192, 64, 96, 128, 16, 32, 32)["saving"], 2)
+    2.37
+    """
+    shape = (size, size, channels)
+    widths = (f1, f3_reduce, f3, f5_reduce, f5, pool_proj)
+    with_b = inception_cost(shape, *widths, bottleneck=True)
+    without = inception_cost(shape, *widths, bottleneck=False)
+    return {"with": with_b, "without": without, "saving": without.macs / with_b.macs}
+
+
+class InceptionCostExplorer(explorer_base()):
+    """MACs and parameters of an Inception module's branches, with and without bottlenecks.
+
+    Parameters
+    ----------
+    module : str, optional
+        GoogLeNet module whose sizes start the widget (default ``"3a"``:
+        28×28×192 input, widths 64, 96, 128, 16, 32, 32); any key of
+        :data:`cnnlab.arith.inception.GOOGLENET_MODULES`.
+
+    Notes
+    -----
+    Controls: ``size`` (height = width), ``channels`` and the six widths
+    ``f1, f3_reduce, f3, f5_reduce, f5, pool_proj``. ``result`` holds
+    ``with`` and ``without`` (:class:`~cnnlab.arith.inception.InceptionCost`)
+    and ``saving`` (MACs without / with).
+
+    Examples
+    --------
+    >>> w = InceptionCostExplorer()                  # doctest: +SKIP
+    >>> w.controls["f5_reduce"].value = 32           # doctest: +SKIP
+    >>> w.result["with"].branch("5x5").macs          # doctest: +SKIP
+    24887296
+    """
+
+    figsize = (9, 3.8)
+
+    def __init__(self, module: str = "3a"):
+        import ipywidgets as widgets
+
+        if module not in GOOGLENET_MODULES:
+            raise ValueError(f"`module` must be one of {', '.join(map(repr, GOOGLENET_MODULES))}."
+                             f" Received: module={module!r}.")
+        (h, _, c), widths = GOOGLENET_MODULES[module]
+        style = {"description_width": "initial"}
+        small = widgets.Layout(width="150px")
+        controls = {
+            "size": widgets.IntSlider(value=h, min=1, max=112, description="size H=W",
+                                      style=style),
+            "channels": widgets.IntSlider(value=c, min=1, max=1024, description="channels C",
+                                          style=style),
+        }
+        for name, value in zip(WIDTHS, widths):
+            controls[name] = widgets.IntText(value=value, description=name, style=style,
+                                             layout=small)
+        super().__init__(controls)
+
+    def compute(self, size: int, channels: int, f1: int, f3_reduce: int, f3: int,
+                f5_reduce: int, f5: int, pool_proj: int) -> dict:
+        """Costs with and without bottlenecks: :func:`module_costs`."""
+        return module_costs(size, channels, f1, f3_reduce, f3, f5_reduce, f5, pool_proj)
+
+    def draw(self, result: dict, fig) -> None:
+        with_b, without = result["with"], result["without"]
+        axes = fig.subplots(1, 2)
+        x = np.arange(len(BRANCHES))
+        for ax, what, scale, unit in ((axes[0], "macs", 1e6, "million MACs"),
+                                      (axes[1], "params", 1e3, "thousand parameters")):
+            naive = [getattr(without.branch(b), what) / scale for b in BRANCHES]
+            bottle = [getattr(with_b.branch(b), what) / scale for b in BRANCHES]
+            ax.bar(x - 0.2, naive, 0.4, label="without 1×1 bottlenecks", color="#e45756")
+            ax.bar(x + 0.2, bottle, 0.4, label="with 1×1 bottlenecks", color="#4c78a8")
+            for xi, v in zip(x + 0.2, bottle):
+                ax.text(xi, v, f"{v:,.1f}", ha="center", va="bottom", fontsize=7)
+            ax.set_xticks(x, [f"{b} branch" for b in BRANCHES], fontsize=8)
+            ax.set_ylabel(unit)
+            total_n, total_b = getattr(without, what), getattr(with_b, what)
+            ax.set_title(f"{unit}: {total_n / scale:,.1f} → {total_b / scale:,.1f}", fontsize=9)
+        axes[0].legend(fontsize=7)
+        h, w, _ = with_b.output_shape
+        fig.suptitle(f"input {h}×{w}×{with_b.input_shape[2]} → output {h}×{w}×"
+                     f"{with_b.out_channels} with bottlenecks ({h}×{w}×{without.out_channels}"
+                     f" without); {result['saving']:.1f}× fewer MACs", fontsize=10)
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.82, wspace=0.3)

@@ -1,0 +1,321 @@
+"""VGG widgets: a configuration explorer and a feature-map viewer.
+
+:class:`VGGExplorer` shows any VGG configuration (A–E) at any width and input
+size as a layer table, a block diagram and the share of parameters and MACs
+per stage. It computes everything from the configuration table
+(:func:`cnnlab.models.vggnet.vgg_plan`) without building a Keras model, so it
+updates instantly; the tests check that the numbers equal those of the built
+model.
+
+:class:`FeatureMapExplorer` shows the feature maps a trained network computes
+for one image, layer by layer.
+
+Examples
+--------
+>>> vgg_summary("D", 1.0, 224)["params"]
+138357544
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from cnnlab.models.vggnet import PAPER_MILLIONS, VGG_CONFIGS, vgg_plan, vgg_stages
+from cnnlab.viz.base import explorer_base
+
+#: Colours of the layer kinds in the block diagram.
+COLOURS = {"conv": "#4c78a8", "conv1": "#72b7b2", "pool": "#e45756", "lrn": "#eeca3b",
+           "dense": "#54a24b"}
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+def layer_table_html(rows: list[dict], max_rows: int = 40) -> str:
+    """An HTML table of :func:`~cnnlab.models.vggnet.vgg_plan` rows with totals.
+
+    Examples
+    --------
+    >>> "block1_conv1" in layer_table_html(vgg_plan("A"))
+    True
+    """
+    head = ("<tr><th>layer</th><th>kind</th><th>output shape</th>"
+            "<th style='text-align:right'>parameters</th>"
+            "<th style='text-align:right'>MACs</th></tr>")
+    body = []
+    for row in rows[:max_rows]:
+        kind = row["kind"] + (f" {row['kernel']}×{row['kernel']}" if row["kind"] == "conv" else "")
+        shape = "×".join(str(s) for s in row["output_shape"])
+        body.append(f"<tr><td>{html.escape(row['name'])}</td><td>{kind}</td><td>{shape}</td>"
+                    f"<td style='text-align:right'>{_fmt(row['params'])}</td>"
+                    f"<td style='text-align:right'>{_fmt(row['macs'])}</td></tr>")
+    total = (f"<tr style='font-weight:bold'><td>total</td><td></td><td></td>"
+             f"<td style='text-align:right'>{_fmt(sum(r['params'] for r in rows))}</td>"
+             f"<td style='text-align:right'>{_fmt(sum(r['macs'] for r in rows))}</td></tr>")
+    return ("<div style='max-height:300px;overflow:auto'><table style='font-size:90%'>"
+            f"{head}{''.join(body)}{total}</table></div>")
+
+
+def draw_vgg_diagram(ax, rows: list[dict], title: str | None = None) -> None:
+    """Draw a VGG plan as boxes: one per layer, grouped by stage.
+
+    A box's height follows the feature map's side (on a square-root scale, so
+    7×7 stays visible next to 224×224); convolutions are blue (1×1 ones teal),
+    poolings red, LRN yellow, dense layers green.
+    """
+    from matplotlib.patches import Rectangle
+
+    first = rows[0]["output_shape"][0] if rows else 1
+    x, block = 0.0, None
+    for row in rows:
+        if row["kind"] == "flatten":
+            continue
+        if row["block"] != block and row["kind"] != "dense":
+            if block is not None:
+                x += 0.6
+            block = row["block"]
+            ax.text(x, -1.05, f"block{block}", fontsize=8, ha="left", va="top")
+        if row["kind"] == "dense":
+            height = 1.6 * np.sqrt(min(row["units"], 4096) / 4096) + 0.2
+            colour, label = COLOURS["dense"], f"{row['name']} {row['units']}"
+        else:
+            height = 1.6 * np.sqrt(row["output_shape"][0] / first) + 0.2
+            kind = "conv1" if row["kind"] == "conv" and row["kernel"] == 1 else row["kind"]
+            colour = COLOURS[kind]
+            label = str(row["units"]) if row["kind"] == "conv" else ""
+        ax.add_patch(Rectangle((x, -height / 2), 0.8, height, color=colour, alpha=0.85))
+        if label:
+            ax.text(x + 0.4, height / 2 + 0.08, label, ha="center", va="bottom", fontsize=7,
+                    rotation=90)
+        x += 1.0
+    ax.set_xlim(-0.5, max(x, 1) + 0.5)
+    ax.set_ylim(-1.3, 2.6)
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=10)
+
+
+def vgg_summary(config: str = "D", width: float = 1.0, size: int = 224,
+                include_top: bool = True) -> dict:
+    """Plan and totals of a VGG configuration on ``size × size × 3`` images (no Keras).
+
+    Returns
+    -------
+    dict
+        ``config``, ``rows`` (:func:`~cnnlab.models.vggnet.vgg_plan`), ``stages``
+        (:func:`~cnnlab.models.vggnet.vgg_stages`), ``params``, ``macs``,
+        ``weight_layers`` and ``paper_millions`` (the paper's figure for the
+        configuration at width 1 and 224 pixels).
+
+    Examples
+    --------
+    >>> s = vgg_summary("A")
+    >>> s["weight_layers"], round(s["params"] / 1e6)
+    (11, 133)
+    """
+    rows = vgg_plan(config, (size, size, 3), 1000, width, include_top)
+    return {
+        "config": config, "rows": rows, "stages": vgg_stages(rows),
+        "params": sum(r["params"] for r in rows),
+        "macs": sum(r["macs"] for r in rows),
+        "weight_layers": sum(r["kind"] in ("conv", "dense") for r in rows),
+        "paper_millions": PAPER_MILLIONS[config] if isinstance(config, str) else None,
+    }
+
+
+class VGGExplorer(explorer_base()):
+    """Explore the VGG configurations: layers, parameters and MACs.
+
+    Parameters
+    ----------
+    config : {"A", "A-LRN", "B", "C", "D", "E"}, optional
+        Initial configuration (default ``"D"``, VGG16).
+    width : float, optional
+        Initial width multiplier (default 1.0).
+    size : int, optional
+        Initial input side in pixels (default 224).
+
+    Notes
+    -----
+    Controls: ``config``, ``width`` (1, 1/2, 1/4, 1/8), ``size`` (input side,
+    32–256) and ``include_top``. ``result`` holds ``rows`` (the layer plan),
+    ``stages``, ``params``, ``macs``, ``weight_layers`` and ``paper_millions``
+    (the paper's figure for this configuration at width 1 and 224 pixels).
+
+    Examples
+    --------
+    >>> w = VGGExplorer(config="A")         # doctest: +SKIP
+    >>> w.result["weight_layers"]           # doctest: +SKIP
+    11
+    """
+
+    figsize = (10, 4.2)
+
+    def __init__(self, config: str = "D", width: float = 1.0, size: int = 224):
+        import ipywidgets as widgets
+
+        controls = {
+            "config": widgets.Dropdown(options=list(VGG_CONFIGS), value=config,
+                                       description="config"),
+            "width": widgets.Dropdown(options=[("1", 1.0), ("1/2", 0.5), ("1/4", 0.25),
+                                               ("1/8", 0.125)], value=width,
+                                      description="width"),
+            "size": widgets.IntSlider(value=size, min=32, max=256, step=32,
+                                      description="input size"),
+            "include_top": widgets.Checkbox(value=True, description="FC layers"),
+        }
+        self.table = widgets.HTML()
+        super().__init__(controls)
+        self.children = (*self.children, self.table)
+        self._fill_table()
+
+    def compute(self, config: str, width: float, size: int, include_top: bool) -> dict:
+        """The plan and totals of one configuration: :func:`vgg_summary`."""
+        return vgg_summary(config, width, size, include_top)
+
+    def update(self, *args):
+        super().update(*args)
+        self._fill_table()
+
+    def _fill_table(self):
+        if getattr(self, "table", None) is not None:
+            self.table.value = layer_table_html(self.result["rows"]) if self.result else ""
+
+    def draw(self, result: dict, fig) -> None:
+        ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.3, 1]})
+        title = (f"VGG {result['config']}: {result['weight_layers']} weight layers, "
+                 f"{result['params'] / 1e6:.1f} M parameters, "
+                 f"{result['macs'] / 1e9:.2f} G MACs (paper at 224 px: "
+                 f"{result['paper_millions']} M)")
+        draw_vgg_diagram(ax1, result["rows"], title)
+        stages = result["stages"]
+        labels = [str(s["block"]) for s in stages]
+        params = np.array([s["params"] for s in stages], float)
+        macs = np.array([s["macs"] for s in stages], float)
+        y = np.arange(len(stages))
+        ax2.barh(y - 0.2, 100 * params / max(params.sum(), 1), 0.4, label="parameters",
+                 color="#54a24b")
+        ax2.barh(y + 0.2, 100 * macs / max(macs.sum(), 1), 0.4, label="MACs", color="#4c78a8")
+        ax2.set_yticks(y, labels)
+        ax2.invert_yaxis()
+        ax2.set_xlabel("share of the total (%)")
+        ax2.set_ylabel("block")
+        ax2.legend(fontsize=8, loc="lower right")
+        fig.subplots_adjust(left=0.01, right=0.98, bottom=0.12, top=0.9, wspace=0.15)
+
+
+def _as_model_input(image, shape) -> np.ndarray:
+    """Resize/convert ``image`` (H, W, C) in [0, 1] to the model's input ``shape``."""
+    from skimage.transform import resize
+
+    x = np.asarray(image, dtype="float32")
+    if x.ndim == 2:
+        x = x[..., None]
+    if x.ndim != 3:
+        raise ValueError("`image` must have shape (H, W) or (H, W, C). "
+                         f"Received: image.shape={np.shape(image)}.")
+    h, w, c = shape
+    if x.shape[-1] != c:
+        if c == 1:
+            x = x.mean(axis=-1, keepdims=True)
+        elif x.shape[-1] == 1:
+            x = np.repeat(x, c, axis=-1)
+        else:
+            raise ValueError(f"`image` has {x.shape[-1]} channels; the model expects {c}. "
+                             f"Received: image.shape={x.shape}.")
+    if x.shape[:2] != (h, w):
+        x = resize(x, (h, w, c), anti_aliasing=True).astype("float32")
+    return x
+
+
+class FeatureMapExplorer(explorer_base()):
+    """The feature maps of a (trained) network for one image, layer by layer.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A convolutional network, e.g. a trained :func:`~cnnlab.models.mini_vgg`.
+    image : array_like of shape (H, W, C) or (H, W)
+        Values in [0, 1]; resized and converted to the model's input.
+    layers : list of str, optional
+        Layers to offer; default every layer with a 4-D output (convolutions
+        and poolings).
+
+    Notes
+    -----
+    All activations are computed once, when the widget is made; moving the
+    controls only picks and draws. Controls: ``layer`` and ``maps`` (how many
+    channels to show, the most active first). ``result`` holds ``maps``
+    (H, W, n), ``channels`` (their indices), ``shape`` (the layer's output
+    shape) and ``layer``.
+
+    Examples
+    --------
+    >>> model = cnnlab.models.mini_vgg((28, 28, 1))      # doctest: +SKIP
+    >>> FeatureMapExplorer(model, cnnlab.data.sample_image("chelsea"))  # doctest: +SKIP
+    """
+
+    figsize = (9, 4.2)
+
+    def __init__(self, model, image, layers: list[str] | None = None):
+        import ipywidgets as widgets
+        import keras
+
+        names = layers or [l.name for l in model.layers
+                           if len(getattr(l.output, "shape", ())) == 4
+                           and not isinstance(l, keras.layers.InputLayer)]
+        if not names:
+            raise ValueError("`model` has no layer with a 4-D (feature map) output.")
+        self.image = _as_model_input(image, tuple(model.input_shape[1:]))
+        probe = keras.Model(model.inputs, [model.get_layer(n).output for n in names])
+        outputs = probe.predict(self.image[None], verbose=0)
+        if len(names) == 1:
+            outputs = [outputs]
+        self.activations = {n: np.asarray(o[0]) for n, o in zip(names, outputs)}
+        controls = {
+            "layer": widgets.Dropdown(options=names, value=names[0], description="layer"),
+            "maps": widgets.IntSlider(value=16, min=1, max=32, description="maps"),
+        }
+        super().__init__(controls)
+
+    def compute(self, layer: str, maps: int) -> dict:
+        """Pick the ``maps`` most active channels of ``layer`` (pure)."""
+        if layer not in self.activations:
+            raise ValueError(f"`layer` must be one of {', '.join(self.activations)}. "
+                             f"Received: layer={layer!r}.")
+        act = self.activations[layer]
+        if maps < 1:
+            raise ValueError(f"`maps` must be an integer >= 1. Received: maps={maps!r}.")
+        order = np.argsort(-act.mean(axis=(0, 1)), kind="stable")[:maps]
+        return {"layer": layer, "maps": act[..., order], "channels": order.tolist(),
+                "shape": act.shape}
+
+    def draw(self, result: dict, fig) -> None:
+        maps = result["maps"]
+        h, w, n = maps.shape
+        ncols = min(8, n)
+        nrows = int(np.ceil(n / ncols))
+        mosaic = np.full((nrows * (h + 1) - 1, ncols * (w + 1) - 1), np.nan)
+        for i in range(n):
+            m = maps[..., i]
+            lo, hi = float(m.min()), float(m.max())
+            r, c = (i // ncols) * (h + 1), (i % ncols) * (w + 1)
+            mosaic[r:r + h, c:c + w] = (m - lo) / (hi - lo) if hi > lo else 0.0
+        ax_in, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 3.2]})
+        img = self.image
+        ax_in.imshow(img[..., 0] if img.shape[-1] == 1 else img,
+                     cmap="gray" if img.shape[-1] == 1 else None)
+        ax_in.set_title("input", fontsize=9)
+        ax.imshow(mosaic, cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+        if h >= 6:
+            for i, ch in enumerate(result["channels"]):
+                ax.text((i % ncols) * (w + 1), (i // ncols) * (h + 1), f"#{ch}",
+                        fontsize=6, color="white", va="top")
+        for a in (ax_in, ax):
+            a.axis("off")
+        c_total = result["shape"][-1]
+        ax.set_title(f"{result['layer']}: {h}×{w}×{c_total}, the {n} most active channels "
+                     "(each scaled to its own range)", fontsize=9)
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05)
