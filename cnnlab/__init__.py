@@ -32,7 +32,8 @@ from cnnlab.config import by_profile, profile, seed  # noqa: E402  (light, pure 
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("arith", "ops", "data", "models", "train", "plot", "viz",
+_SUBMODULES = ("arith", "ops", "data", "models", "train", "plot", "viz", "augment",
+               "transfer", "history", "notebooks",
                "check", "config", "environment")
 
 __all__ = ["by_profile", "profile", "seed", "setup", *_SUBMODULES]

@@ -1,0 +1,199 @@
+"""Augmentation explorer: one photo, a slider per transformation, a grid of random samples.
+
+:class:`AugmentationExplorer` builds the pipeline with
+:func:`cnnlab.augment.augmentation` from its sliders, runs it on a batch of
+copies of a real photo and shows the original next to the random samples. The
+*re-roll* button draws new samples (it changes the seed); the same seed always
+gives the same grid.
+
+Examples
+--------
+>>> w = AugmentationExplorer(size=64, samples=3)  # doctest: +SKIP
+>>> w.result["samples"].shape  # doctest: +SKIP
+(3, 64, 64, 3)
+>>> square_photo("chelsea", 64).shape
+(64, 64, 3)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cnnlab._validate import check_int
+from cnnlab.augment import FILL_MODES, augment_batch, augmentation
+from cnnlab.viz.base import explorer_base
+
+#: initial slider values: a mild, typical pipeline
+DEFAULTS = {"rotation": 20.0, "shift": 0.1, "shear": 0.0, "zoom": 0.1, "flip": True,
+            "brightness": 0.0, "contrast": 0.0, "fill_mode": "reflect", "seed": 0}
+
+
+def square_photo(name: str = "chelsea", size: int = 256) -> np.ndarray:
+    """A photo from :func:`cnnlab.data.sample_image`, centre-cropped to a square.
+
+    Parameters
+    ----------
+    name : str, optional
+        One of :func:`cnnlab.data.sample_image_names` (default "chelsea").
+    size : int, optional
+        Height and width of the result (default 256).
+
+    Returns
+    -------
+    ndarray of shape (size, size, 3), float32 in [0, 1]
+
+    Examples
+    --------
+    >>> square_photo("coffee", 32).shape
+    (32, 32, 3)
+    """
+    from cnnlab.data import sample_image
+    from cnnlab.data.convert import resize_images
+
+    check_int("size", size, 8)
+    img = sample_image(name)
+    h, w = img.shape[:2]
+    side = min(h, w)
+    top, left = (h - side) // 2, (w - side) // 2
+    crop = img[top:top + side, left:left + side]
+    return resize_images(crop[None], size)[0].astype(np.float32)
+
+
+def mosaic(images, ncols: int, gap: int = 4) -> np.ndarray:
+    """Tile equally sized images (N, H, W, C) into one array with white gaps.
+
+    One ``imshow`` of a mosaic draws several times faster than one axes per image.
+
+    Examples
+    --------
+    >>> mosaic(np.zeros((3, 2, 2, 3)), ncols=2, gap=1).shape
+    (5, 5, 3)
+    """
+    images = np.asarray(images)
+    n, h, w, c = images.shape
+    nrows = -(-n // ncols)
+    out = np.ones((nrows * h + (nrows - 1) * gap, ncols * w + (ncols - 1) * gap, c),
+                  dtype=images.dtype)
+    for i, img in enumerate(images):
+        r, col = divmod(i, ncols)
+        out[r * (h + gap):r * (h + gap) + h, col * (w + gap):col * (w + gap) + w] = img
+    return out
+
+
+class AugmentationExplorer(explorer_base()):
+    """Slide the augmentation knobs and see a grid of random versions of a photo.
+
+    Parameters
+    ----------
+    image : str or array_like of shape (H, W, 3), optional
+        A photo name (:func:`cnnlab.data.sample_image_names`, default
+        "chelsea") or your own image in [0, 1].
+    size : int, optional
+        Side of the square photo in pixels (default 256).
+    samples : int, optional
+        Augmented samples per grid (default 8).
+    **values
+        Initial control values: ``rotation`` (degrees), ``shift``, ``shear``
+        (degrees), ``zoom``, ``flip``, ``brightness``, ``contrast``,
+        ``fill_mode``, ``seed``.
+
+    Attributes
+    ----------
+    result : dict
+        ``"original"`` (H, W, 3), ``"samples"`` (samples, H, W, 3), ``"layers"``
+        (names of the pipeline's layers), ``"seed"``.
+
+    Examples
+    --------
+    >>> w = AugmentationExplorer(size=32, samples=2, rotation=0.0, zoom=0.0,
+    ...                          shift=0.0)  # doctest: +SKIP
+    >>> w.result["layers"]  # doctest: +SKIP
+    ['flip']
+    """
+
+    figsize = (9, 4.4)
+
+    def __init__(self, image="chelsea", size: int = 256, samples: int = 8, **values):
+        import ipywidgets as widgets
+
+        check_int("samples", samples, 1)
+        if isinstance(image, str):
+            self.image = square_photo(image, size)
+        else:
+            img = np.asarray(image, dtype=np.float32)
+            if img.ndim != 3 or img.shape[-1] not in (1, 3):
+                raise ValueError("`image` must be a photo name or an array (H, W, 1 or 3). "
+                                 f"Received: image.shape={img.shape}.")
+            self.image = img
+        self.samples = samples
+        unknown = set(values) - set(DEFAULTS)
+        if unknown:
+            name = sorted(unknown)[0]
+            raise ValueError(f"`{name}` is not a control of AugmentationExplorer; choose "
+                             f"from {', '.join(DEFAULTS)}. Received: {name}={values[name]!r}.")
+        v = {**DEFAULTS, **values}
+        style = {"description_width": "80px"}
+        lay = widgets.Layout(width="300px")
+
+        def slider(key, high, step, label):
+            return widgets.FloatSlider(value=v[key], min=0.0, max=high, step=step,
+                                       description=label, style=style, layout=lay,
+                                       continuous_update=False)
+
+        self.reroll = widgets.Button(description="re-roll", icon="refresh",
+                                     tooltip="draw new random samples (next seed)")
+        controls = {
+            "rotation": slider("rotation", 180.0, 5.0, "rotation °"),
+            "shift": slider("shift", 0.5, 0.05, "shift"),
+            "shear": slider("shear", 45.0, 5.0, "shear °"),
+            "zoom": slider("zoom", 0.9, 0.05, "zoom"),
+            "brightness": slider("brightness", 1.0, 0.05, "brightness"),
+            "contrast": slider("contrast", 1.0, 0.05, "contrast"),
+            "flip": widgets.Checkbox(value=v["flip"], description="horizontal flip",
+                                     indent=False),
+            "fill_mode": widgets.Dropdown(options=FILL_MODES, value=v["fill_mode"],
+                                          description="fill mode", style=style),
+            "seed": widgets.BoundedIntText(value=v["seed"], min=0, max=10 ** 6,
+                                           description="seed", style=style,
+                                           layout=widgets.Layout(width="160px")),
+            "reroll": self.reroll,
+        }
+        self.reroll.on_click(self._next_seed)
+        box = widgets.VBox([
+            widgets.HBox([controls[k] for k in ("rotation", "shift", "shear")]),
+            widgets.HBox([controls[k] for k in ("zoom", "brightness", "contrast")]),
+            widgets.HBox([controls[k] for k in ("flip", "fill_mode", "seed", "reroll")]),
+        ])
+        super().__init__(controls, layout_controls=box)
+
+    def _next_seed(self, _button=None):
+        self.controls["seed"].value = self.controls["seed"].value + 1
+
+    def compute(self, rotation, shift, shear, zoom, flip, brightness, contrast,
+                fill_mode, seed) -> dict:
+        """Build the pipeline and run it on ``samples`` copies of the photo (pure)."""
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"`seed` must be an integer >= 0. Received: seed={seed!r}.")
+        pipeline = augmentation(rotation=rotation, shift=shift, shear=shear, zoom=zoom,
+                                flip=bool(flip), brightness=brightness, contrast=contrast,
+                                fill_mode=fill_mode, seed=int(seed))
+        batch = np.repeat(self.image[None], self.samples, axis=0)
+        out = augment_batch(pipeline, batch)
+        return {"original": self.image, "samples": np.clip(out, 0.0, 1.0),
+                "layers": [layer.name for layer in pipeline.layers if layer.name != "identity"],
+                "seed": int(seed)}
+
+    def draw(self, result: dict, fig) -> None:
+        """Original (left, large) and the grid of samples (right)."""
+        ncols = max(1, -(-self.samples // 2))
+        ax0 = fig.add_axes([0.01, 0.05, 0.3, 0.82])
+        ax0.imshow(np.squeeze(result["original"]), cmap="gray", vmin=0, vmax=1,
+                   interpolation="nearest")
+        ax0.set_title("original", fontsize=10)
+        ax1 = fig.add_axes([0.34, 0.05, 0.65, 0.82])
+        ax1.imshow(np.squeeze(mosaic(result["samples"], ncols)), cmap="gray",
+                   vmin=0, vmax=1, interpolation="nearest")
+        layers = ", ".join(result["layers"]) or "no augmentation"
+        ax1.set_title(f"{self.samples} random samples · seed {result['seed']} · {layers}",
+                      fontsize=10)
+        for ax in (ax0, ax1):
+            ax.set_axis_off()

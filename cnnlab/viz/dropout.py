@@ -1,0 +1,166 @@
+"""Dropout explorer: a small dense network with units dropped at random, and what scaling does.
+
+:class:`DropoutExplorer` draws a small fully connected network in which every
+hidden unit is dropped with probability ``rate`` (a new thinned network for
+each *re-sample*), and, next to it, the mean activation of the first hidden
+layer over many random masks: with inverted dropout (kept units scaled by
+``1 / (1 - rate)``, what :func:`cnnlab.ops.dropout` and ``keras.layers.Dropout``
+do) the mean equals the activation without dropout; without the scaling it
+shrinks to ``(1 - rate)`` times it.
+
+Examples
+--------
+>>> r = DropoutExplorer.compute_masks(rate=0.5, seed=0, sizes=(3, 6, 2), samples=4000)
+>>> [m.shape for m in r["masks"]], bool(abs(r["inverted_mean"] - r["activation"]).max() < 0.2)
+([(3,), (6,), (2,)], True)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cnnlab._validate import check_int
+from cnnlab.viz.base import explorer_base
+
+#: units per layer of the drawn network: input, hidden..., output
+SIZES = (4, 8, 8, 3)
+
+
+def _activation(units: int) -> np.ndarray:
+    """A fixed, positive activation vector for the first hidden layer (ReLU-like)."""
+    return np.round(np.linspace(0.4, 2.0, units) * (1 + 0.3 * np.sin(np.arange(units))), 3)
+
+
+def _compute(rate, seed, sizes, samples):
+    from cnnlab.ops import dropout
+
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"`seed` must be an integer >= 0. Received: seed={seed!r}.")
+    check_int("samples", samples, 1)
+    sizes = tuple(sizes)
+    if len(sizes) < 3:
+        raise ValueError("`sizes` must list at least 3 layers (input, hidden, output). "
+                         f"Received: sizes={sizes!r}.")
+    for units in sizes:
+        check_int("sizes", units, 1)
+    rng = np.random.default_rng(int(seed))
+    masks = [np.ones(sizes[0], dtype=bool)]
+    for units in sizes[1:-1]:                   # dropout on the hidden layers only
+        masks.append(dropout(np.ones(units), rate, rng) > 0)
+    masks.append(np.ones(sizes[-1], dtype=bool))
+    h = _activation(sizes[1])
+    draws = dropout(np.broadcast_to(h, (samples, h.size)), rate,
+                    np.random.default_rng([int(seed), 1]))
+    inverted = draws.mean(axis=0)
+    return {"masks": masks, "sizes": sizes, "rate": float(rate), "seed": int(seed),
+            "samples": int(samples), "activation": h, "inverted_mean": inverted,
+            "unscaled_mean": inverted * (1.0 - rate),
+            "kept": int(sum(m.sum() for m in masks[1:-1])),
+            "hidden": int(sum(sizes[1:-1]))}
+
+
+class DropoutExplorer(explorer_base()):
+    """Drop units at random; see the thinned network and the mean activations.
+
+    Parameters
+    ----------
+    sizes : sequence of int, optional
+        Units per layer, input first (default :data:`SIZES`).
+    rate : float, optional
+        Initial dropout rate (default 0.5).
+    samples : int, optional
+        Random masks averaged for the means (default 2000).
+
+    Attributes
+    ----------
+    result : dict
+        ``"masks"`` (one boolean array per layer, True = kept), ``"activation"``
+        (first hidden layer, no dropout), ``"inverted_mean"`` and
+        ``"unscaled_mean"`` (averaged over ``samples`` masks), ``"kept"`` and
+        ``"hidden"`` (counts of hidden units).
+
+    Examples
+    --------
+    >>> w = DropoutExplorer(rate=0.25)  # doctest: +SKIP
+    >>> w.result["hidden"], w.controls["rate"].value  # doctest: +SKIP
+    (16, 0.25)
+    """
+
+    figsize = (10, 3.8)
+
+    def __init__(self, sizes=SIZES, rate: float = 0.5, samples: int = 2000):
+        import ipywidgets as widgets
+
+        self.sizes = tuple(sizes)
+        _compute(rate, 0, self.sizes, 1)           # validate before building controls
+        self.resample = widgets.Button(description="re-sample", icon="refresh",
+                                       tooltip="draw a new random mask (next seed)")
+        controls = {
+            "rate": widgets.FloatSlider(value=rate, min=0.0, max=0.9, step=0.05,
+                                        description="rate p", continuous_update=False),
+            "samples": widgets.IntSlider(value=samples, min=10, max=20000, step=10,
+                                         description="masks averaged",
+                                         style={"description_width": "100px"},
+                                         continuous_update=False),
+            "seed": widgets.BoundedIntText(value=0, min=0, max=10 ** 6, description="seed",
+                                           layout=widgets.Layout(width="160px")),
+            "resample": self.resample,
+        }
+        self.resample.on_click(self._next_seed)
+        super().__init__(controls)
+
+    def _next_seed(self, _button=None):
+        self.controls["seed"].value = self.controls["seed"].value + 1
+
+    @staticmethod
+    def compute_masks(rate: float, seed: int, sizes=SIZES, samples: int = 2000) -> dict:
+        """The masks and mean activations for one setting (pure; see the class)."""
+        return _compute(rate, seed, sizes, samples)
+
+    def compute(self, rate, samples, seed) -> dict:
+        return _compute(rate, seed, self.sizes, samples)
+
+    def draw(self, result: dict, fig) -> None:
+        """Network diagram (left) and mean activations of hidden layer 1 (right)."""
+        ax = fig.add_axes([0.01, 0.05, 0.45, 0.85])
+        self._draw_network(ax, result)
+        ax2 = fig.add_axes([0.55, 0.15, 0.43, 0.7])
+        h = result["activation"]
+        idx = np.arange(h.size)
+        ax2.bar(idx - 0.27, h, 0.27, label="no dropout (inference)", color="#888")
+        ax2.bar(idx, result["inverted_mean"], 0.27, color="#1f77b4",
+                label="inverted dropout: × 1/(1−p)")
+        ax2.bar(idx + 0.27, result["unscaled_mean"], 0.27, color="#d62728",
+                label="dropout without scaling")
+        ax2.set_xticks(idx)
+        ax2.set_xlabel("unit of hidden layer 1")
+        ax2.set_ylabel("mean activation")
+        ax2.set_title(f"mean over {result['samples']:,} random masks", fontsize=10)
+        ax2.legend(fontsize=8, loc="upper left")
+
+    @staticmethod
+    def _draw_network(ax, result):
+        sizes, masks = result["sizes"], result["masks"]
+        tallest = max(sizes)
+        pos = [[(i, (tallest - n) / 2 + j) for j in range(n)] for i, n in enumerate(sizes)]
+        for i in range(len(sizes) - 1):
+            for a, keep_a in zip(pos[i], masks[i]):
+                for b, keep_b in zip(pos[i + 1], masks[i + 1]):
+                    if keep_a and keep_b:
+                        ax.plot([a[0], b[0]], [a[1], b[1]], color="#1f77b4", lw=0.6,
+                                alpha=0.5, zorder=1)
+        for i, layer in enumerate(pos):
+            for (x, y), kept in zip(layer, masks[i]):
+                face = "#1f77b4" if kept else "white"
+                ax.scatter([x], [y], s=180, c=face, edgecolors="#1f77b4" if kept else "#aaa",
+                           zorder=2)
+                if not kept:
+                    ax.plot([x - 0.08, x + 0.08], [y - 0.25, y + 0.25], color="#d62728",
+                            lw=1.5, zorder=3)
+                    ax.plot([x - 0.08, x + 0.08], [y + 0.25, y - 0.25], color="#d62728",
+                            lw=1.5, zorder=3)
+        ax.set_xlim(-0.4, len(sizes) - 0.6)
+        ax.set_ylim(-0.8, tallest - 0.2)
+        ax.invert_yaxis()
+        ax.set_axis_off()
+        ax.set_title(f"p = {result['rate']:.2f}: {result['kept']} of {result['hidden']} "
+                     f"hidden units kept (seed {result['seed']})", fontsize=10)
