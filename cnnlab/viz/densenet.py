@@ -1,0 +1,141 @@
+"""Growth-rate explorer: how k₀, k, block sizes and compression θ shape a DenseNet.
+
+:class:`GrowthRateExplorer` draws the number of channels after every dense
+layer and every transition of an ImageNet-style DenseNet (224×224 input),
+and compares its parameter count with Keras' DenseNets and ResNets. The
+title sums up parameters, direct connections (``L (L + 1) / 2`` per block)
+and the activation memory the concatenations write for one image. The
+arithmetic is :func:`cnnlab.arith.densenet.densenet_cost`.
+
+Examples
+--------
+>>> w = GrowthRateExplorer()
+>>> w.result["params"], w.result["connections"]
+(8062504, 535)
+>>> w.controls["growth_rate"].value = 12
+>>> w.result["channels"][-1]
+('block 4', 389)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cnnlab.arith.densenet import (DENSENET_BLOCKS, RESNET_BLOCKS, densenet_cost,
+                                   densenet_params, resnet_params)
+from cnnlab.viz.base import explorer_base
+
+#: Keras reference networks for the comparison panel (name -> parameters)
+REFERENCES = {**{f"DenseNet-{n}": densenet_params(b) for n, b in DENSENET_BLOCKS.items()
+                 if n != 264},
+              **{f"ResNet-{n}": resnet_params(b) for n, b in RESNET_BLOCKS.items()}}
+
+
+def parse_blocks(text: str) -> tuple:
+    """``"6, 12, 24, 16"`` → ``(6, 12, 24, 16)``, with a readable error.
+
+    Examples
+    --------
+    >>> parse_blocks("6 12, 24,16")
+    (6, 12, 24, 16)
+    """
+    parts = str(text).replace(",", " ").split()
+    try:
+        blocks = tuple(int(p) for p in parts)
+    except ValueError:
+        blocks = ()
+    if not blocks or min(blocks) < 1 or len(blocks) > 5:
+        raise ValueError("`blocks` must be 1 to 5 whole numbers >= 1 separated by commas, "
+                         f"e.g. 6, 12, 24, 16. Received: blocks={text!r}.")
+    return blocks
+
+
+class GrowthRateExplorer(explorer_base()):
+    """Channels, parameters, connections and memory of a DenseNet as k₀, k, blocks, θ change.
+
+    Parameters
+    ----------
+    blocks : str or sequence of int, optional
+        Starting layers per block (default DenseNet-121's ``6, 12, 24, 16``).
+    growth_rate : int, optional
+        Starting ``k`` (default 32).
+
+    Notes
+    -----
+    Controls: ``k0`` (channels entering the first block), ``growth_rate``
+    (``k``), ``blocks`` (text, e.g. ``6, 12, 32, 32`` for DenseNet-169),
+    ``compression`` (``θ``) and ``bottleneck``. ``result`` holds ``cost``
+    (:class:`~cnnlab.arith.densenet.DenseNetCost`), ``channels``,
+    ``params``, ``connections``, ``concat_mb`` / ``unique_mb`` (float32
+    megabytes written by the concatenations / needed if each map is stored
+    once) and ``compare`` (name → parameters, this network first).
+    """
+
+    figsize = (10, 3.8)
+
+    def __init__(self, blocks="6, 12, 24, 16", growth_rate: int = 32):
+        import ipywidgets as widgets
+
+        if not isinstance(blocks, str):
+            blocks = ", ".join(str(b) for b in blocks)
+        style = {"description_width": "initial"}
+        controls = {
+            "k0": widgets.IntSlider(value=2 * growth_rate, min=1, max=256,
+                                    description="k₀ (stem)", style=style),
+            "growth_rate": widgets.IntSlider(value=growth_rate, min=1, max=64,
+                                             description="growth rate k", style=style),
+            "blocks": widgets.Text(value=blocks, description="layers per block",
+                                   continuous_update=False, style=style),
+            "compression": widgets.FloatSlider(value=0.5, min=0.05, max=1.0, step=0.05,
+                                               description="compression θ", style=style),
+            "bottleneck": widgets.Checkbox(value=True, description="1×1 bottleneck (4k)"),
+        }
+        super().__init__(controls)
+
+    def compute(self, k0: int, growth_rate: int, blocks: str, compression: float,
+                bottleneck: bool) -> dict:
+        """The network's arithmetic (pure, no Keras)."""
+        cost = densenet_cost(parse_blocks(blocks), growth_rate, stem_filters=k0,
+                             compression=round(float(compression), 4),
+                             bottleneck=bool(bottleneck))
+        trace = []                       # (label, channels) after every layer / transition
+        for stage in cost.stages:
+            if stage.kind == "block":
+                trace += [(stage.name, c) for c in stage.layer_channels]
+            elif stage.kind in ("stem", "transition"):
+                trace.append((stage.name, stage.out_channels))
+        return {"cost": cost, "channels": cost.channels, "trace": trace,
+                "params": cost.params, "connections": cost.connections,
+                "concat_mb": 4 * cost.concat_values / 1e6,
+                "unique_mb": 4 * cost.unique_values / 1e6,
+                "compare": {"this DenseNet": cost.params, **REFERENCES}}
+
+    def draw(self, result: dict, fig) -> None:
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
+        labels = [t[0] for t in result["trace"]]
+        values = [t[1] for t in result["trace"]]
+        x = np.arange(len(values))
+        ax.step(x, values, where="post", color="#4c78a8")
+        for i, (label, c) in enumerate(result["trace"]):
+            if label.startswith(("transition", "stem")):
+                ax.plot(i, c, "v", color="#e45756", ms=5)
+            if i + 1 == len(labels) or labels[i + 1] != label:
+                ax.annotate(f"{c}", (i, c), textcoords="offset points", xytext=(0, 4),
+                            fontsize=7, ha="center")
+        ax.set_xlabel("dense layer / transition (▼), in order")
+        ax.set_ylabel("channels")
+        ax.set_title(f"{result['params']:,} parameters · {result['connections']:,} direct "
+                     f"connections · concatenations {result['concat_mb']:.1f} MB "
+                     f"(maps once: {result['unique_mb']:.1f} MB)", fontsize=8)
+        ax.grid(alpha=0.3)
+        names = list(result["compare"])
+        params = np.array([result["compare"][n] for n in names]) / 1e6
+        colors = ["#f58518"] + ["#4c78a8" if n.startswith("Dense") else "#9d755d"
+                                for n in names[1:]]
+        ax2.barh(names, params, color=colors)
+        for i, p in enumerate(params):
+            ax2.text(p, i, f" {p:.1f}", va="center", fontsize=7)
+        ax2.invert_yaxis()
+        ax2.set_xlabel("million parameters (Keras)")
+        ax2.tick_params(labelsize=8)
+        ax2.set_title("DenseNets vs ResNets", fontsize=9)
+        fig.subplots_adjust(left=0.07, right=0.97, bottom=0.14, top=0.9, wspace=0.45)

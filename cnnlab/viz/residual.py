@@ -1,0 +1,176 @@
+"""Residual depth explorer: gradient norms of plain and residual nets at initialisation.
+
+:class:`DepthExplorer` builds :func:`cnnlab.models.depth_net` networks of the
+chosen depth, plain or residual, and runs one backward pass on a small batch
+(:func:`cnnlab.train.gradient_norms`) to show how large the loss gradient is
+at every layer *before any training*. In a deep plain network without batch
+normalisation the gradient shrinks layer after layer on its way back to the
+input; the shortcuts of a residual network carry it back undiminished.
+A second panel shows training curves of runs the notebook already did.
+
+Built models are cached per ``(depth, residual)``, so moving back to a
+setting is instant.
+
+Examples
+--------
+>>> w = DepthExplorer(depths=(8, 14))
+>>> w.controls["residual"].value = True
+>>> w.result["depth"], w.result["residual"], len(w.result["norms"]) >= 8
+(14, True, True)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cnnlab.viz.base import explorer_base
+
+KINDS = (("plain", False), ("residual", True))
+
+
+def run_label(depth: int, residual: bool) -> str:
+    """The label :class:`DepthExplorer` highlights in ``runs``: ``"plain 20"``, ``"residual 8"``.
+
+    Examples
+    --------
+    >>> run_label(20, False)
+    'plain 20'
+    """
+    return f"{'residual' if residual else 'plain'} {depth}"
+
+
+def _losses(run):
+    """Training-loss list of a TrainResult, keras History or history dict."""
+    history = run
+    for _ in range(2):
+        if hasattr(history, "history"):
+            history = history.history
+    if not isinstance(history, dict) or "loss" not in history:
+        raise ValueError("`runs` values must be TrainResult, keras History or dicts with a "
+                         f"'loss' list. Received: {type(run).__name__}.")
+    return list(history["loss"])
+
+
+class DepthExplorer(explorer_base()):
+    """Per-layer gradient norms at initialisation of plain vs residual nets of any depth.
+
+    Parameters
+    ----------
+    x, y : array_like, optional
+        The batch for the backward pass (default: 32 handwritten digits at
+        8×8, ``cnnlab.data.load("digits", image_size=8, limit=32)``).
+    runs : dict, optional
+        Training runs to show: label → ``TrainResult`` (or ``History``). The
+        run labelled :func:`run_label` of the current setting (``"plain 20"``)
+        is highlighted.
+    depths : sequence of int, optional
+        Depths the slider offers, each ``6 n + 2`` (default 8 … 56); the
+        slider steps by 6.
+    width : int, optional
+        Filters of the first stage (default 8).
+    batchnorm : bool, optional
+        Batch normalisation in the networks (default False: the setting in
+        which plain nets stop learning).
+    depth : int, optional
+        Starting depth (default: the largest ``depths`` entry up to 20).
+    residual : bool, optional
+        Starting kind (default False, plain).
+
+    Notes
+    -----
+    Controls: ``depth`` (``IntSlider``) and ``residual`` (plain / residual).
+    ``result`` holds ``names`` and ``norms`` (kernel-gradient L2 norm per
+    layer, input to output, 1×1 projection shortcuts left out), ``median``
+    (their median), ``depth``, ``residual`` and ``losses`` (label → training
+    losses of ``runs``). The gradient axis is logarithmic and spans at least
+    1e-10 … 1, so switching between plain and residual shows the jump.
+    """
+
+    figsize = (10, 3.6)
+
+    def __init__(self, x=None, y=None, runs: dict | None = None, *,
+                 depths=(8, 14, 20, 26, 32, 44, 56), width: int = 8,
+                 batchnorm: bool = False, depth: int | None = None, residual: bool = False):
+        import ipywidgets as widgets
+
+        from cnnlab._validate import check_int
+
+        depths = sorted(check_int("depths", d, 8) for d in depths)
+        if not depths or any((d - 2) % 6 for d in depths):
+            raise ValueError("`depths` must be depths 6 n + 2 (8, 14, 20, ...). "
+                             f"Received: depths={depths!r}.")
+        if x is None:
+            import cnnlab
+            x, y, _ = cnnlab.data.load("digits", image_size=8, limit=32)
+        if y is None:
+            raise ValueError("`y` must be given with `x`. Received: y=None.")
+        self.x = np.asarray(x, dtype="float32")
+        self.y = np.asarray(y)
+        self.width = check_int("width", width, 1)
+        self.batchnorm = bool(batchnorm)
+        self.losses = {str(k): _losses(v) for k, v in (runs or {}).items()}
+        self._models: dict = {}
+        if depth is None:
+            depth = max([d for d in depths if d <= 20] or depths[:1])
+        style = {"description_width": "initial"}
+        controls = {
+            "depth": widgets.IntSlider(value=depth, min=depths[0], max=depths[-1],
+                                       step=6, description="depth (6n+2)", style=style),
+            "residual": widgets.ToggleButtons(options=list(KINDS), value=bool(residual)),
+        }
+        super().__init__(controls)
+
+    def model(self, depth: int, residual: bool):
+        """The (cached) network of this depth and kind, built with seed 0."""
+        key = (depth, bool(residual))
+        if key not in self._models:
+            import cnnlab
+            from cnnlab.models.resnet import depth_net
+
+            cnnlab.seed(0)
+            classes = int(self.y.max()) + 1
+            self._models[key] = depth_net(depth, residual=residual,
+                                          input_shape=self.x.shape[1:], classes=classes,
+                                          width=self.width, batchnorm=self.batchnorm)
+        return self._models[key]
+
+    def compute(self, depth: int, residual: bool) -> dict:
+        """Gradient norms of the ``(depth, residual)`` network on the batch."""
+        from cnnlab.train import gradient_norms
+
+        model = self.model(depth, residual)      # ValueError for a depth not 6n+2
+        norms = gradient_norms(model, self.x, self.y)
+        names = [n for n in norms if not n.endswith("_0_conv")]
+        values = np.array([norms[n] for n in names])
+        return {"depth": depth, "residual": bool(residual), "names": names,
+                "norms": values, "median": float(np.median(values)),
+                "losses": self.losses}
+
+    def draw(self, result: dict, fig) -> None:
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
+        kind = "residual" if result["residual"] else "plain"
+        norms = np.maximum(result["norms"], 1e-30)
+        color = "#4c78a8" if result["residual"] else "#e45756"
+        ax.semilogy(np.arange(1, len(norms) + 1), norms, "o-", color=color, ms=3)
+        ax.set_xlabel("layer (input → output)")
+        ax.set_ylabel("‖∂loss/∂kernel‖")
+        ax.set_ylim(min(1e-10, norms.min() / 3), max(1.0, norms.max() * 3))
+        ax.set_title(f"{kind} net, {result['depth']} layers, at initialisation: "
+                     f"median gradient norm {result['median']:.1e}", fontsize=9)
+        ax.grid(alpha=0.3, which="both")
+        current = run_label(result["depth"], result["residual"])
+        if result["losses"]:
+            for label, losses in result["losses"].items():
+                hot = label == current
+                style = "-" if label.startswith("residual") else "--"
+                ax2.plot(np.arange(1, len(losses) + 1), losses, style, label=label,
+                         lw=2.5 if hot else 1.2, alpha=1.0 if hot else 0.6)
+            ax2.set_xlabel("epoch")
+            ax2.set_ylabel("training loss")
+            ax2.legend(fontsize=7)
+            ax2.set_title("runs from the notebook" + (f" ({current} in bold)"
+                          if current in result["losses"] else ""), fontsize=9)
+        else:
+            ax2.axis("off")
+            ax2.text(0.5, 0.5, "no training runs given\n(pass runs={label: result})",
+                     ha="center", va="center", fontsize=9)
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
