@@ -1,107 +1,323 @@
-"""``cnnlab.setup()``: a short report of where a notebook is running.
+"""``cnnlab.setup()``: one short report of where a notebook runs, with fixes.
+
+The first code cell of every notebook calls :func:`setup`. It prints where the
+notebook runs (Colab or local), the versions of Python, Keras and TensorFlow,
+the device, the run profile, whether widgets will work and whether online data
+sets are reachable, then one line per problem with the fix. It never imports
+TensorFlow or Keras (versions come from package metadata, the GPU from the
+NVIDIA driver), so it is instant; the online check is skipped in the CI
+profile and otherwise bounded by a short timeout.
 
 Examples
 --------
 >>> info = environment_info(check_online=False)
->>> info["profile"] in ("full", "ci")
+>>> info["profile"] in ("full", "ci") and info["online"] is None
+True
+>>> problems({**info, "keras": "2.15.0"})[0].startswith("Keras 2.15.0 is too old")
 True
 """
 from __future__ import annotations
 
 import os
 import platform
+import re
+import shutil
 import socket
+import subprocess
 import sys
+import threading
+from pathlib import Path
 
 from cnnlab.config import profile
 
+#: oldest Keras the course runs on
+MIN_KERAS = (3, 10)
+#: host of Keras' data sets and pretrained weights
+DATA_HOST = "storage.googleapis.com"
+#: seconds the online check may take
+ONLINE_TIMEOUT = 0.4
+NVIDIA_PROC = Path("/proc/driver/nvidia/gpus")
 
+
+# ---------------------------------------------------------------- facts
 def in_colab() -> bool:
-    """True inside Google Colab."""
+    """True inside Google Colab (its ``google.colab`` module is loaded).
+
+    Examples
+    --------
+    >>> in_colab()
+    False
+    """
     return "google.colab" in sys.modules
 
 
-def online(host: str = "storage.googleapis.com", port: int = 443, timeout: float = 1.5) -> bool:
-    """Whether Keras' data set host can be reached (a quick TCP connect)."""
+def online(host: str = DATA_HOST, port: int = 443, timeout: float = ONLINE_TIMEOUT) -> bool:
+    """Whether ``host`` answers a TCP connection within ``timeout`` seconds.
+
+    The connection (and the name look-up, which sockets do not time out) runs
+    in a background thread, so the call never takes much longer than ``timeout``.
+    """
+    answer = []
+
+    def connect():
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                answer.append(True)
+        except OSError:
+            answer.append(False)
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return bool(answer and answer[0])
+
+
+def package_version(*names: str) -> str | None:
+    """Installed version of the first of ``names`` that is installed, else None.
+
+    Examples
+    --------
+    >>> package_version("no-such-package-xyz") is None
+    True
+    """
+    from importlib import metadata
+    for name in names:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def gpu_names(proc_dir: str | Path = NVIDIA_PROC, timeout: float = 1.0) -> list[str]:
+    """Names of the NVIDIA GPUs, found without importing TensorFlow.
+
+    Reads the driver's ``/proc/driver/nvidia/gpus/*/information`` files, else
+    asks ``nvidia-smi -L`` (with a timeout). When TensorFlow is already
+    imported, its own view is used instead (it is what training will use).
+
+    Parameters
+    ----------
+    proc_dir : str or Path, optional
+        The driver's folder (changed by tests).
+    timeout : float, optional
+        Seconds ``nvidia-smi`` may take.
+
+    Returns
+    -------
+    list of str
+        Empty when there is no usable GPU.
+
+    Examples
+    --------
+    >>> gpu_names(proc_dir="/nonexistent") == [] or shutil.which("nvidia-smi") is not None
+    True
+    """
+    if "tensorflow" in sys.modules:
+        names = _tensorflow_gpus()
+        if names is not None:
+            return names
+    names = []
+    folder = Path(proc_dir)
+    if folder.is_dir():
+        for info in sorted(folder.glob("*/information")):
+            match = re.search(r"^Model:\s*(.+)$", info.read_text(errors="replace"), re.MULTILINE)
+            if match:
+                names.append(match.group(1).strip())
+        if names:
+            return names
+    smi = shutil.which("nvidia-smi")
+    if smi:
+        try:
+            out = subprocess.run([smi, "-L"], capture_output=True, text=True,
+                                 timeout=timeout, check=False).stdout
+        except (OSError, subprocess.SubprocessError):
+            return []
+        names = [m.group(1).strip() for m in re.finditer(r"^GPU \d+:\s*(.+?)\s*(\(UUID.*)?$",
+                                                          out, re.MULTILINE)]
+    return names
+
+
+def _tensorflow_gpus() -> list[str] | None:
     try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
+        tf = sys.modules["tensorflow"]
+        gpus = tf.config.list_physical_devices("GPU")
+        return [tf.config.experimental.get_device_details(g).get("device_name", g.name)
+                for g in gpus]
+    except Exception:  # noqa: BLE001 - a report must never fail
+        return None
+
+
+def widgets_state() -> tuple[str | None, str | None]:
+    """``(ipywidgets version, problem)``; ``problem`` is None when widgets will work.
+
+    In Colab the third-party widget manager must be switched on (the set-up
+    cell does it); Colab records that in ``google.colab.output._widgets``.
+    """
+    version = package_version("ipywidgets")
+    if version is None:
+        return None, "ipywidgets is not installed, so the widgets cannot show. " \
+                     "Fix: pip install 'ipywidgets>=8.1' and restart the kernel."
+    if _major_minor(version) < (8, 0):
+        return version, (f"ipywidgets {version} is too old for the widgets. "
+                         "Fix: pip install -U 'ipywidgets>=8.1' and restart the kernel.")
+    if in_colab():
+        output = sys.modules.get("google.colab.output")
+        state = getattr(output, "_widgets", None)
+        if state is not None and not getattr(state, "_installed_url", None):
+            return version, ("Colab's custom widget manager is off, so the widgets "
+                             "show as text. Fix: run `from google.colab import output; "
+                             "output.enable_custom_widget_manager()` (the first cell "
+                             "of the notebook does it).")
+    return version, None
+
+
+def _major_minor(version: str) -> tuple[int, int]:
+    numbers = [int(n) for n in re.findall(r"\d+", version)[:2]]
+    return tuple(numbers + [0] * (2 - len(numbers)))
 
 
 def environment_info(check_online: bool = True) -> dict:
-    """Collect environment facts without importing TensorFlow unless it is installed."""
-    from importlib import metadata
+    """Collect the facts :func:`setup` reports, without importing TensorFlow or Keras.
 
-    def version(dist):
-        for name in (dist, f"{dist}-cpu"):
-            try:
-                return metadata.version(name)
-            except metadata.PackageNotFoundError:
-                continue
-        return None
+    Parameters
+    ----------
+    check_online : bool, optional
+        Try to reach the data set host (at most :data:`ONLINE_TIMEOUT` seconds).
 
+    Returns
+    -------
+    dict
+        Keys ``environment, python, keras, tensorflow, backend, profile, cpus,
+        gpus, device, widgets, widgets_problem, online`` (``online`` is None
+        when not checked).
+    """
+    answer = {}
+    checker = None
+    if check_online:   # in parallel with the rest: the whole report stays fast
+        checker = threading.Thread(target=lambda: answer.setdefault("online", online()),
+                                   daemon=True)
+        checker.start()
+    gpus = gpu_names()
+    widgets_version, widgets_problem = widgets_state()
     info = {
         "environment": "Colab" if in_colab() else "local",
         "python": platform.python_version(),
-        "keras": version("keras"),
-        "tensorflow": version("tensorflow"),
+        "keras": package_version("keras", "keras-nightly"),
+        "tensorflow": package_version("tensorflow", "tensorflow-cpu", "tf-nightly"),
         "backend": os.environ.get("KERAS_BACKEND", "tensorflow"),
         "profile": profile(),
         "cpus": os.cpu_count(),
-        "online": online() if check_online else None,
+        "gpus": gpus,
+        "device": ("GPU: " + ", ".join(gpus)) if gpus else f"CPU ({os.cpu_count()} cores)",
+        "widgets": widgets_version,
+        "widgets_problem": widgets_problem,
+        "online": None,
     }
+    if checker is not None:
+        checker.join(ONLINE_TIMEOUT + 0.1)
+        info["online"] = answer.get("online", False)
     return info
 
 
-def setup(*, gpu_lesson: bool = False, check_online: bool | None = None, quiet: bool = False) -> dict:
-    """Print one short block about the environment and warn, with a fix, when something is off.
+# ---------------------------------------------------------------- judgement
+def problems(info: dict, *, gpu_lesson: bool = False) -> list[str]:
+    """What is off in ``info`` (from :func:`environment_info`), each with its fix.
+
+    Parameters
+    ----------
+    info : dict
+        The facts.
+    gpu_lesson : bool, optional
+        The lesson trains enough that a GPU is worth having.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> facts = {"environment": "Colab", "keras": "3.15.0", "tensorflow": "2.21.0",
+    ...          "backend": "tensorflow", "gpus": [], "widgets_problem": None}
+    >>> problems(facts)
+    []
+    >>> problems(facts, gpu_lesson=True)[0].split(".")[0]
+    'No GPU found'
+    """
+    found = []
+    keras_version = info.get("keras")
+    if keras_version is None:
+        found.append("Keras is not installed. Fix: pip install 'keras>=3.10' "
+                     "(or run `bash tools/setup.sh` in the repository).")
+    elif _major_minor(keras_version) < MIN_KERAS:
+        found.append(f"Keras {keras_version} is too old: this course uses the Keras 3 API. "
+                     "Fix: pip install -U 'keras>=3.10' and restart the kernel.")
+    if info.get("backend", "tensorflow") == "tensorflow" and info.get("tensorflow") is None:
+        found.append("TensorFlow is not installed (lessons that train need it). "
+                     "Fix: pip install 'cnnlab[cpu]' (or [gpu] with an NVIDIA card).")
+    if gpu_lesson and not info.get("gpus"):
+        fix = ("Runtime > Change runtime type > T4 GPU, then run the notebook again"
+               if info.get("environment") == "Colab" else
+               "use Colab with a GPU runtime, or keep going: it runs on the CPU, only slower")
+        found.append(f"No GPU found. This lesson trains faster on one. Fix: {fix}.")
+    if info.get("widgets_problem"):
+        found.append(info["widgets_problem"])
+    return found
+
+
+def setup(*, gpu_lesson: bool = False, check_online: bool | None = None,
+          quiet: bool = False) -> dict:
+    """Print one short block about the environment, then each problem with its fix.
 
     Parameters
     ----------
     gpu_lesson : bool, optional
-        The lesson trains enough that a GPU helps; warn when there is none.
+        The lesson trains enough that a GPU helps; say so when there is none.
     check_online : bool, optional
-        Test whether online data sets are reachable (default: not in the CI profile).
+        Test whether online data sets are reachable (default: yes, except in
+        the CI profile).
     quiet : bool, optional
         Return the facts without printing.
 
     Returns
     -------
-    dict
+    dict or None
+        With ``quiet=True`` the facts of :func:`environment_info` plus
+        ``problems`` (list of str); otherwise None, so that a notebook cell
+        ending in ``cnnlab.setup()`` shows the printed block only.
+
+    Examples
+    --------
+    >>> info = setup(check_online=False, quiet=True)
+    >>> sorted(info)[:3]
+    ['backend', 'cpus', 'device']
+    >>> setup(check_online=False)  # doctest: +ELLIPSIS
+    cnnlab ... · Python ... · Keras ... · TensorFlow ...
+    device: ... · profile: ... · widgets: ... · online data: not checked...
     """
     if check_online is None:
         check_online = profile() != "ci"
     info = environment_info(check_online=check_online)
-    info["device"] = _device_summary()
+    info["problems"] = problems(info, gpu_lesson=gpu_lesson)
     if quiet:
         return info
-    online_text = {True: "reachable", False: "offline (built-in data only)",
-                   None: "not checked"}[info["online"]]
-    print(f"cnnlab {__import__('cnnlab').__version__} · {info['environment']} · "
-          f"Python {info['python']} · Keras {info['keras']} · TensorFlow {info['tensorflow']}")
-    print(f"device: {info['device']} · profile: {info['profile']} · online data: {online_text}")
-    keras_version = info["keras"] or "0"
-    if int(keras_version.split(".")[0]) < 3:
-        print("warning: this course needs Keras 3. Fix: pip install -U 'keras>=3.10'")
-    if gpu_lesson and "GPU" not in info["device"]:
-        hint = ("Runtime > Change runtime type > GPU" if info["environment"] == "Colab"
-                else "it runs on the CPU too, just slower")
-        print(f"note: no GPU found; {hint}.")
-    return info
+    print(report(info))
+    return None
 
 
-def _device_summary() -> str:
-    """GPU names if TensorFlow sees any, else the CPU core count (cheap when TF is absent)."""
-    if "tensorflow" in sys.modules or os.environ.get("CNNLAB_PROBE_GPU") == "1":
-        try:
-            import tensorflow as tf
-            gpus = tf.config.list_physical_devices("GPU")
-            if gpus:
-                names = [tf.config.experimental.get_device_details(g).get("device_name", g.name)
-                         for g in gpus]
-                return "GPU: " + ", ".join(names)
-        except Exception:  # noqa: BLE001 - a report must never fail
-            pass
-    return f"CPU ({os.cpu_count()} cores)"
+def report(info: dict) -> str:
+    """The text :func:`setup` prints for ``info``."""
+    from cnnlab import __version__
+    online_text = {True: "reachable", False: "unreachable (built-in data only)",
+                   None: "not checked"}[info.get("online")]
+    keras_text = info.get("keras") or "missing"
+    tf_text = info.get("tensorflow") or "missing"
+    lines = [
+        f"cnnlab {__version__} · {info['environment']} · Python {info['python']} · "
+        f"Keras {keras_text} · TensorFlow {tf_text}",
+        f"device: {info['device']} · profile: {info['profile']} · "
+        f"widgets: {'ipywidgets ' + info['widgets'] if info.get('widgets') else 'missing'}"
+        f" · online data: {online_text}",
+    ]
+    lines += [f"⚠ {text}" for text in info.get("problems", [])]
+    return "\n".join(lines)

@@ -33,7 +33,7 @@ cnnlab.setup()'''
 
 def colab_url(path: str | Path) -> str:
     """The Colab address of a notebook given its path inside the repository."""
-    rel = Path(path).as_posix().lstrip("./")
+    rel = Path(path).as_posix().removeprefix("./")
     return f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/{rel}"
 
 

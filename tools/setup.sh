@@ -21,7 +21,7 @@ if [ -z "$flavour" ]; then
     flavour=cpu
   fi
 fi
-.venv/bin/python -m pip install -q -e ".[${flavour},test]"
+.venv/bin/python -m pip install -q -e ".[${flavour},lab,test]"
 
 # Optional system packages, only where we are root on Debian/Ubuntu:
 #  - dataset-fashion-mnist: the real Fashion-MNIST files, so Keras' own loader works offline;

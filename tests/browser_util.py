@@ -1,0 +1,460 @@
+"""Helpers for ``tests/test_browser.py``: a throw-away JupyterLab, Chromium, widget moves.
+
+Nothing here is specific to one lesson. A widget is found in the page by the
+shape every :class:`cnnlab.viz.base.ExplorerBase` renders to: a ``VBox`` whose
+children are the controls box, the message ``HTML`` and the ``Output`` holding
+the figure (some explorers append more children after those three).
+
+The server runs on loopback with a random token, in a temporary copy of the
+notebooks (outputs are never saved into the repository), with its own settings,
+workspace and configuration folders so nothing from the developer's machine
+leaks in, and with the news pop-up and cell windowing turned off.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+#: marks the cell this module appends to each temporary notebook copy
+CHECK_MARK = "CNNLAB-BROWSER-CHECK"
+CHECK_CELL = f'''\
+# {CHECK_MARK}: added by tests/test_browser.py to a temporary copy of the notebook.
+import json as _json
+import ipywidgets.widgets.widget as _ww
+from cnnlab.viz.base import explorer_base as _explorer_base
+_all = getattr(_ww, "_instances", None) or _ww.Widget.widgets
+print("{CHECK_MARK}", _json.dumps([
+    {{"class": type(w).__name__, "updates": w.updates,
+      "error": None if w.error is None else repr(w.error)}}
+    for w in list(_all.values()) if isinstance(w, _explorer_base())]))'''
+
+#: JupyterLab user settings for a quiet, fully rendered notebook
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        {"fetchNews": "false", "checkForUpdates": False},
+    # every cell in the DOM, so off-screen widgets and outputs can be inspected
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
+        {"windowingMode": "none"},
+}
+
+# A code cell's widget output, then the explorer VBox directly inside it.
+EXPLORER_JS = """
+() => {
+  const found = [];
+  for (const box of document.querySelectorAll('.jp-OutputArea-output .widget-vbox')) {
+    const kids = Array.from(box.children);
+    if (kids.length >= 3 && kids[1].classList.contains('widget-html')
+        && kids[2].classList.contains('widget-output')) {
+      found.push(box);
+    }
+  }
+  found.forEach((box, i) => box.setAttribute('data-cnnlab-explorer', String(i)));
+  return found.length;
+}
+"""
+
+ERROR_LINE = re.compile(r"^\s*(Traceback \(most recent call last\)|\w*(Error|Exception)\b:?)",
+                        re.MULTILINE)
+
+
+# ---------------------------------------------------------------- notebooks
+def has_widgets(path: Path) -> bool:
+    """Whether a notebook's code displays a cnnlab widget (mentions ``cnnlab.viz``)."""
+    import nbformat
+    nb = nbformat.read(path, as_version=4)
+    return any(c.cell_type == "code" and "cnnlab.viz" in c.source for c in nb.cells)
+
+
+def copy_with_check_cell(src: Path, dst_dir: Path) -> Path:
+    """Copy a notebook into ``dst_dir`` with :data:`CHECK_CELL` appended."""
+    import nbformat
+    nb = nbformat.read(src, as_version=4)
+    cell = nbformat.v4.new_code_cell(CHECK_CELL)
+    cell["id"] = "cnnlab-browser-check"
+    nb.cells.append(cell)
+    dst = dst_dir / src.name
+    nbformat.write(nb, dst)
+    return dst
+
+
+def parse_check(text: str) -> list[dict] | None:
+    """The explorer records printed by :data:`CHECK_CELL`, or None when absent."""
+    for line in text.splitlines():
+        if line.startswith(CHECK_MARK):
+            return json.loads(line[len(CHECK_MARK):])
+    return None
+
+
+def error_lines(text: str) -> list[str]:
+    """Lines of ``text`` that look like a traceback or an exception message."""
+    return [m.group(0).strip() for m in ERROR_LINE.finditer(text)]
+
+
+# ---------------------------------------------------------------- server
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class JupyterLab:
+    """A JupyterLab server on loopback serving ``root_dir``; use as a context manager."""
+
+    def __init__(self, root_dir: Path, work_dir: Path, *, startup_timeout: float = 90):
+        self.root_dir = Path(root_dir)
+        self.work_dir = Path(work_dir)
+        self.port = free_port()
+        self.token = secrets.token_hex(16)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = self.work_dir / "jupyterlab.log"
+        self.startup_timeout = startup_timeout
+        self.proc = None
+        self._log = None
+
+    def _settings(self) -> Path:
+        settings = self.work_dir / "lab-settings"
+        for rel, values in LAB_SETTINGS.items():
+            path = settings / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(values))
+        # no "build recommended" check: it costs seconds of CPU on every page load
+        page_config = self.work_dir / "jupyter-config" / "labconfig" / "page_config.json"
+        page_config.parent.mkdir(parents=True, exist_ok=True)
+        page_config.write_text(json.dumps({"buildCheck": False, "buildAvailable": False}))
+        return settings
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "jupyterlab",
+                "--no-browser", "--allow-root", "--ip=127.0.0.1",
+                f"--port={self.port}", "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={self.root_dir}",
+                f"--LabApp.user_settings_dir={self._settings()}",
+                f"--LabApp.workspaces_dir={self.work_dir / 'workspaces'}",
+                "--LabApp.news_url=None",
+                "--LabApp.expose_app_in_browser=True",
+                "--ServerApp.open_browser=False"]
+
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env.pop("MPLBACKEND", None)     # the kernel's inline backend draws the figures
+        env["CNNLAB_PROFILE"] = "ci"
+        env["JUPYTER_CONFIG_DIR"] = str(self.work_dir / "jupyter-config")
+        env["JUPYTERLAB_SETTINGS_DIR"] = str(self.work_dir / "lab-settings")
+        env["JUPYTERLAB_WORKSPACES_DIR"] = str(self.work_dir / "workspaces")
+        env["JUPYTER_RUNTIME_DIR"] = str(self.work_dir / "runtime")
+        env["JUPYTER_DATA_DIR"] = str(self.work_dir / "data")   # kernels: the venv's own
+        env["IPYTHONDIR"] = str(self.work_dir / "ipython")      # no personal start-up files
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        return env
+
+    def __enter__(self):
+        self._log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(self.command(), env=self.env(), cwd=self.root_dir,
+                                     stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited at start-up:\n{self.log()}")
+            try:
+                self.api("status")
+                return self
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.3)
+        self.__exit__()
+        raise RuntimeError(f"JupyterLab did not answer in {self.startup_timeout} s:\n"
+                           f"{self.log()}")
+
+    def __exit__(self, *exc):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self._log is not None:
+            self._log.close()
+
+    def api(self, path: str, method: str = "GET"):
+        req = urllib.request.Request(f"{self.url}/api/{path}", method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernels(self) -> None:
+        for kernel in self.api("kernels"):
+            self.api(f"kernels/{kernel['id']}", method="DELETE")
+
+    def log(self, start: int = 0) -> str:
+        """The server's (and its kernels') console output from byte ``start`` on."""
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(start)
+                return f.read().decode(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size if self.log_path.exists() else 0
+
+    def lab_url(self, name: str = "") -> str:
+        """JupyterLab's address (with ``name`` open), a fresh workspace each time."""
+        tree = f"/tree/{name}" if name else ""
+        return f"{self.url}/lab{tree}?token={self.token}&reset"
+
+
+# ---------------------------------------------------------------- page helpers
+def open_notebook(page, path: str, timeout: float = 90) -> None:
+    """Open ``path`` (File > Open) and wait until it is rendered and its kernel is idle."""
+    page.evaluate("path => window.jupyterapp.commands.execute('docmanager:open', {path})", path)
+    page.wait_for_function("""path => {
+        const w = window.jupyterapp.shell.currentWidget;
+        return w && w.context && w.context.path === path && w.content
+               && w.content.widgets.length > 0;
+    }""", arg=path, timeout=timeout * 1000)
+    wait_kernel_idle(page, timeout)
+
+
+def close_all(page) -> None:
+    """Save (into the temporary copy) and close every open document."""
+    page.evaluate("""async () => {
+        const app = window.jupyterapp;
+        await app.commands.execute('docmanager:save-all');
+        app.commands.execute('application:close-all');
+    }""")
+    page.wait_for_timeout(500)
+    dialog = page.locator(".jp-Dialog button.jp-mod-warn")   # "Discard" if a save failed
+    if dialog.count():
+        dialog.first.click()
+
+
+def kernel_status(page) -> str | None:
+    return page.evaluate("""() => {
+        const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+        const k = w && w.sessionContext && w.sessionContext.session
+                  && w.sessionContext.session.kernel;
+        return k ? k.status : null;
+    }""")
+
+
+def wait_kernel_idle(page, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if kernel_status(page) == "idle":
+            return
+        page.wait_for_timeout(200)
+    raise TimeoutError(f"kernel not idle after {timeout} s (status {kernel_status(page)!r})")
+
+
+def run_all_cells(page, timeout: float = 300) -> float:
+    """Run > Run All Cells, then wait until no cell is queued and the kernel is idle."""
+    start = time.monotonic()
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_timeout(500)
+    deadline = start + timeout
+    while time.monotonic() < deadline:
+        busy = page.evaluate("""() => Array.from(
+            document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))
+            .some(p => p.textContent.includes('*'))""")
+        if not busy and kernel_status(page) == "idle":
+            # idle twice in a row: a widget may still be rendering its first figure
+            page.wait_for_timeout(500)
+            if kernel_status(page) == "idle":
+                return time.monotonic() - start
+        page.wait_for_timeout(250)
+    raise TimeoutError(f"Run All Cells did not finish in {timeout} s")
+
+
+def run_last_cell(page) -> str:
+    """Run the last cell again (the check cell) and return its output text."""
+    page.evaluate("""async () => {
+        const app = window.jupyterapp;
+        const panel = app.shell.currentWidget;
+        panel.content.activeCellIndex = panel.content.widgets.length - 1;
+        await app.commands.execute('notebook:run-cell');
+    }""")
+    page.wait_for_timeout(300)
+    wait_kernel_idle(page)
+    return last_cell_output(page)
+
+
+def last_cell_output(page) -> str:
+    cells = page.locator(".jp-Notebook .jp-CodeCell")
+    return cells.nth(cells.count() - 1).locator(".jp-OutputArea").inner_text()
+
+
+def notebook_problems(page) -> list[str]:
+    """Tracebacks and error messages anywhere in the rendered notebook."""
+    problems = []
+    stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    for i in range(stderr.count()):
+        text = stderr.nth(i).inner_text()
+        if error_lines(text):
+            problems.append(f"stderr/error output: {text.strip()[:1500]}")
+    for text in page.locator(".jp-OutputArea-output").all_inner_texts():
+        if "Error displaying widget" in text or "Error rendering output" in text:
+            problems.append(f"widget not rendered: {text.strip()[:300]}")
+    return problems
+
+
+def find_explorers(page) -> list:
+    """Locators of every rendered ExplorerBase widget, in page order."""
+    n = page.evaluate(EXPLORER_JS)
+    return [page.locator(f'[data-cnnlab-explorer="{i}"]') for i in range(n)]
+
+
+def output_snapshot(explorer) -> str:
+    """What the widget shows: its Output area (figure bytes, text) and any extra children."""
+    return explorer.evaluate("""box => Array.from(box.children).slice(2).map(c => {
+        const imgs = Array.from(c.querySelectorAll('img')).map(i => i.src);
+        return imgs.join('|') + '\\n' + c.innerText;
+    }).join('\\n---\\n')""")
+
+
+def message(explorer) -> tuple[str, bool]:
+    """The widget's message label: (text, whether it holds a traceback <pre>)."""
+    label = explorer.locator(":scope > :nth-child(2)")
+    html = label.inner_html()
+    return label.inner_text().strip(), "<pre" in html
+
+
+def _wait_change(explorer, before: str, message_before: str, timeout: float,
+                 settle: float = 3.0) -> str:
+    """Wait for the output to change.
+
+    Returns "changed", "message" (a readable error appeared), "unchanged" (the
+    kernel has been idle for a while since ``settle`` seconds and nothing
+    changed) or "timeout".
+    """
+    page = explorer.page
+    start = time.monotonic()
+    idle_since = None
+    while time.monotonic() - start < timeout:
+        if output_snapshot(explorer) != before:
+            page.wait_for_timeout(300)   # let the update finish drawing
+            return "changed"
+        text, tb = message(explorer)
+        if tb or (text and text != message_before):
+            return "message"
+        now = time.monotonic()
+        if kernel_status(page) == "idle":
+            idle_since = idle_since or now
+            if now - start > settle and now - idle_since > 1.0:
+                return "unchanged"
+        else:
+            idle_since = None
+        page.wait_for_timeout(100)
+    return "timeout"
+
+
+def _actions(explorer):
+    """Candidate control moves as (label, do, undo), one of each kind in turn."""
+    controls = explorer.locator(":scope > :first-child")
+    kinds = []
+    moves = []
+    sliders = controls.locator(".widget-slider .noUi-handle")
+    for i in range(sliders.count()):
+        handle = sliders.nth(i)
+        def press(handle=handle, key="ArrowRight"):
+            handle.focus()
+            handle.press(key)
+        moves.append((f"slider {i} right", press, lambda h=handle: press(h, "ArrowLeft")))
+        moves.append((f"slider {i} left", lambda h=handle: press(h, "ArrowLeft"),
+                      lambda h=handle: press(h, "ArrowRight")))
+    kinds.append(moves)
+    moves = []
+    selects = controls.locator(".widget-dropdown select")
+    for i in range(selects.count()):
+        select = selects.nth(i)
+        values = select.evaluate("s => Array.from(s.options).map(o => o.value)")
+        current = select.input_value()
+        for value in [v for v in values if v != current][:2]:
+            moves.append((f"dropdown {i} -> option {value}",
+                          lambda s=select, v=value: s.select_option(v),
+                          lambda s=select, v=current: s.select_option(v)))
+    kinds.append(moves)
+    toggles = controls.locator(".widget-toggle-buttons button:not(.mod-active)")
+    kinds.append([(f"toggle button {i}", toggles.nth(i).click, None)
+                  for i in range(min(toggles.count(), 2))])
+    boxes = controls.locator(".widget-checkbox input[type=checkbox]")
+    kinds.append([(f"checkbox {i}", boxes.nth(i).click, boxes.nth(i).click)
+                  for i in range(boxes.count())])
+    buttons = controls.locator("button.widget-button")
+    kinds.append([(f"button {i}", buttons.nth(i).click, None) for i in range(buttons.count())])
+    ordered = []
+    for turn in range(max(map(len, kinds))):
+        ordered += [moves[turn] for moves in kinds if turn < len(moves)]
+    return ordered
+
+
+def move_a_control(explorer, timeout: float = 20, max_tries: int = 6):
+    """Move controls of ``explorer`` until its output changes.
+
+    Returns
+    -------
+    move : str or None
+        The move that changed the output (None if none did).
+    tracebacks : list of str
+        Exception texts seen in the message label (the moves stop at the first).
+    attempts : list of (move, outcome, seconds)
+        What was tried, for the test's record.
+    """
+    tracebacks, attempts = [], []
+    for label, do, undo in _actions(explorer)[:max_tries]:
+        before = output_snapshot(explorer)
+        message_before = message(explorer)[0]
+        start = time.monotonic()
+        do()
+        outcome = _wait_change(explorer, before, message_before, timeout)
+        attempts.append((label, outcome, round(time.monotonic() - start, 2)))
+        text, tb = message(explorer)
+        if tb:
+            tracebacks.append(f"after {label}: {text[:2000]}")
+            return None, tracebacks, attempts
+        if outcome == "changed":
+            return label, tracebacks, attempts
+        if text and undo is not None:   # a readable ValueError: step back, try another control
+            undo()
+            explorer.page.wait_for_timeout(500)
+    return None, tracebacks, attempts
+
+
+def log_console_text(page) -> str:
+    """Text of JupyterLab's log console for the current notebook.
+
+    Output of widget callbacks that is not inside an ``Output`` widget lands
+    here, including the traceback of an exception raised in an ``observe`` or
+    ``on_click`` handler (ipywidgets shows it with ``showtraceback``).
+    """
+    page.evaluate("() => window.jupyterapp.commands.execute('logconsole:open')")
+    page.locator(".jp-LogConsole").first.wait_for(state="attached", timeout=10_000)
+    page.wait_for_timeout(500)
+    return "\n".join(page.locator(".jp-LogConsole .jp-OutputArea-output").all_inner_texts())
+
+
+def page_log_problems(messages: list[str]) -> list[str]:
+    """Console messages that point at widget trouble (uncaught errors, widget manager)."""
+    keys = ("widget", "jupyter-widgets", "model", "uncaught", "comm")
+    return [m for m in messages if any(k in m.lower() for k in keys)]
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
