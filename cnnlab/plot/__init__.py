@@ -1,4 +1,19 @@
-"""matplotlib figures the lessons use (imported on first use of ``cnnlab.plot``)."""
-from cnnlab.plot.arrays import image, matrix
+"""matplotlib figures the lessons use (imported on first use of ``cnnlab.plot``).
 
-__all__ = ["image", "matrix"]
+Functions that make a figure return it (never ``plt.show()``); pass ``fig=``
+to draw into an existing one (widgets do). Keras is imported only by
+:func:`feature_maps`.
+
+- arrays:   :func:`matrix`, :func:`image` (draw on a given axes)
+- training: :func:`training_curves`
+- images:   :func:`image_grid`, :func:`feature_maps`, :func:`conv_filters`,
+  :func:`channel_grid`
+- charts:   :func:`confusion_matrix`, :func:`bars`
+"""
+from cnnlab.plot.arrays import image, matrix
+from cnnlab.plot.charts import bars, confusion_matrix
+from cnnlab.plot.images import channel_grid, conv_filters, feature_maps, image_grid
+from cnnlab.plot.training import training_curves
+
+__all__ = ["bars", "channel_grid", "confusion_matrix", "conv_filters", "feature_maps",
+           "image", "image_grid", "matrix", "training_curves"]
