@@ -1,0 +1,43 @@
+"""Offline-first images and data sets, in one layout: float32 NHWC in [0, 1].
+
+- :func:`load` ``(name, split="train", image_size=None, channels=None, limit=None,
+  seed=0)`` -> ``(images, labels, class_names)`` for every set in :func:`names`:
+  ``"digits"`` and ``"shapes"`` always work offline; ``"fashion_mnist"``,
+  ``"mnist"``, ``"cifar10"`` and ``"cats_vs_dogs"`` come through Keras' loaders and
+  cache (Fashion-MNIST offline from Debian's ``dataset-fashion-mnist``).
+- :func:`shapes` (alias :func:`make_shapes`) ``(n, image_size=32, channels=3, seed=0,
+  ...)`` draws any number of procedural shape images.
+- :func:`sample_image` / :func:`sample_image_names`: scikit-image photos.
+- :func:`subset`: some classes and/or a few labels per class.
+- :func:`available`: is a set loadable right now; :class:`DataUnavailableError`
+  otherwise, raised at once with the file to fetch and where to put it.
+- :func:`as_dataset`: a ``tf.data`` pipeline (imported on first use, so
+  ``import cnnlab.data`` never imports TensorFlow).
+
+Examples
+--------
+>>> import cnnlab.data as data
+>>> x, y, names = data.load("digits", limit=10)
+>>> x.shape, names[:3], sorted(set(y.tolist()))[:3]
+((10, 28, 28, 1), ['0', '1', '2'], [0, 1, 2])
+"""
+from cnnlab.data.keras_sets import DataUnavailableError
+from cnnlab.data.registry import NAMES, available, load, names
+from cnnlab.data.samples import sample_image, sample_image_names
+from cnnlab.data.subsets import subset
+from cnnlab.data.synthetic import SHAPE_CLASSES, make_shapes, shapes
+
+__all__ = ["DataUnavailableError", "NAMES", "SHAPE_CLASSES", "as_dataset", "available",
+           "load", "make_shapes", "names", "sample_image", "sample_image_names",
+           "shapes", "subset"]
+
+
+def __getattr__(name: str):
+    if name == "as_dataset":          # TensorFlow is imported only now
+        from cnnlab.data.pipeline import as_dataset
+        return as_dataset
+    raise AttributeError(f"module 'cnnlab.data' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | {"as_dataset"})
