@@ -7,21 +7,15 @@ draw into the figure) for each pooling mode; the target is < 50 ms median for
 the Python side of an update.
 """
 import os
-import statistics
 import time
+
+from _timing import median_ms  # noqa: E402  (benchmarks/_timing.py)
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from cnnlab.viz.pooling import PoolingExplorer  # noqa: E402
 
 
-def median_ms(func, repeat=15):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
 
 
 def main():

@@ -8,20 +8,14 @@ target is < 50 ms median for the Python side of an update. The last line adds
 rendering the figure to PNG, which the notebook front end pays on display.
 """
 import os
-import statistics
 import time
+
+from _timing import median_ms  # noqa: E402  (benchmarks/_timing.py)
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-def median_ms(func, repeat=15):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
 
 
 def main():
