@@ -185,7 +185,9 @@ def install_debian_fashion_mnist(cache_dir: str | None = None) -> bool:
 
     Examples
     --------
-    >>> isinstance(install_debian_fashion_mnist(), bool)
+    >>> import tempfile
+    >>> installed = install_debian_fashion_mnist(tempfile.mkdtemp())
+    >>> installed == os.path.isdir(DEBIAN_FASHION_MNIST)
     True
     """
     cache = cache_dir or keras_cache_dir()
