@@ -6,19 +6,7 @@ The reference answers are checked against Keras itself (output shapes,
 import numpy as np
 import pytest
 
-from cnnlab.check.registry import NotYet, load_bank
-
-BANK = load_bank("00")
-
-
-def run(qid, answer):
-    return BANK[qid].func(answer)
-
-
-def hint(qid, answer):
-    with pytest.raises(NotYet) as err:
-        run(qid, answer)
-    return str(err.value)
+from check_util import hint, run
 
 
 # -- 00.1 conv_out --------------------------------------------------------------

@@ -7,19 +7,7 @@ figure (28·28·16·192 = 2,408,448 multiplications for a 16-filter reduction).
 import numpy as np
 import pytest
 
-from cnnlab.check.registry import NotYet, load_bank
-
-BANK = load_bank("01")
-
-
-def run(qid, answer):
-    return BANK[qid].func(answer)
-
-
-def hint(qid, answer):
-    with pytest.raises(NotYet) as err:
-        run(qid, answer)
-    return str(err.value)
+from check_util import hint, run
 
 
 def layer_1x1(filters=32, channels=192):

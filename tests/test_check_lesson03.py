@@ -1,15 +1,12 @@
 """Lesson 03 question bank: right answers pass, each known mistake gets its hint."""
 import pytest
 
-from cnnlab.check.registry import NotYet, load_bank
+from cnnlab.check.registry import load_bank
+
+from check_util import expect_hint, run
 
 keras = pytest.importorskip("keras")
 BANK = load_bank("03")
-
-
-def expect_hint(qid, answer, text):
-    with pytest.raises(NotYet, match=text):
-        BANK[qid].func(answer)
 
 
 def conv_params(kernel, in_channels, filters):
@@ -25,7 +22,7 @@ def test_conv_formula_agrees_with_keras_and_passes():
         layer = keras.layers.Conv2D(f, k)
         layer.build((None, 32, 32, c))
         assert layer.count_params() == conv_params(k, c, f)
-    BANK["03.1"].func(conv_params)
+    run("03.1", conv_params)
 
 
 @pytest.mark.parametrize("wrong, text", [
@@ -44,7 +41,7 @@ def test_batchnorm_agrees_with_keras():
     layer.build((None, 8, 8, 64))
     assert layer.count_params() == 256
     assert sum(int(w.shape[0]) for w in layer.non_trainable_weights) == 128
-    BANK["03.2"].func(256)
+    run("03.2", 256)
     expect_hint("03.2", 128, "2·C")
     expect_hint("03.2", 64, "four numbers")
 
@@ -54,7 +51,7 @@ def test_model_total_is_keras_count():
     model = model_03_3()
     # hand count: 32 -> 30 -> 15 -> 13 -> 6; conv 448, conv 4640, BN 128, dense 6*6*32*10 + 10
     assert model.count_params() == 448 + 4640 + 128 + 11530
-    BANK["03.3"].func(16746)
+    run("03.3", 16746)
 
 
 @pytest.mark.parametrize("wrong, text", [
@@ -69,7 +66,7 @@ def test_model_total_hints(wrong, text):
 def test_macs_agree_with_conv_shape():
     layer = keras.layers.Conv2D(64, 3, strides=2, padding="same")
     _, h, w, f = layer.compute_output_shape((None, 56, 56, 32))
-    BANK["03.4"].func(h * w * f * 3 * 3 * 32)
+    run("03.4", h * w * f * 3 * 3 * 32)
     expect_hint("03.4", 56 * 56 * 64 * 9 * 32, "input's 56x56")
     expect_hint("03.4", 27 * 27 * 64 * 9 * 32, "'valid' output")
     expect_hint("03.4", 28 * 28 * 64 * 9, "C_in")
@@ -77,8 +74,8 @@ def test_macs_agree_with_conv_shape():
 
 
 def test_megabytes():
-    BANK["03.5"].func(8_062_504 * 4 / 1e6)
-    BANK["03.5"].func(32.25)
+    run("03.5", 8_062_504 * 4 / 1e6)
+    run("03.5", 32.25)
     expect_hint("03.5", 8.06, "4 bytes")
     expect_hint("03.5", 30.76, "MiB")
     expect_hint("03.5", 64.5, "not 8")

@@ -1,15 +1,12 @@
 """Lesson 04 question bank: right answers pass, each known mistake gets its hint."""
 import pytest
 
-from cnnlab.check.registry import NotYet, load_bank
+from cnnlab.check.registry import load_bank
+
+from check_util import expect_hint, run
 
 keras = pytest.importorskip("keras")
 BANK = load_bank("04")
-
-
-def expect_hint(qid, answer, text):
-    with pytest.raises(NotYet, match=text):
-        BANK[qid].func(answer)
 
 
 def make_builder(*, bias=True, dense_bias=True, padding="same", pool_every="M", hidden=2,
@@ -40,7 +37,7 @@ def test_bank_has_four_questions():
 def test_reference_builder_passes_and_matches_cnnlab_vgg():
     from cnnlab.check.lesson04 import CASES_04_1
     from cnnlab.models.vggnet import vgg_plan
-    BANK["04.1"].func(make_builder())
+    run("04.1", make_builder())
     for config, shape, classes, fc in CASES_04_1:
         rows = vgg_plan(config, shape, classes, fc_units=fc)
         assert make_builder()(config, shape, classes, fc).count_params() == \
@@ -76,8 +73,8 @@ def test_fc1_matches_keras_vgg16():
     model = keras.applications.VGG16(weights=None)
     want = model.get_layer("fc1").count_params()
     base = keras.applications.VGG16(weights=None, include_top=False).count_params()
-    BANK["04.2"].func(want)
-    BANK["04.4"].func(base)
+    run("04.2", want)
+    run("04.4", base)
     del model
     keras.backend.clear_session()
 
@@ -99,5 +96,5 @@ def test_number_hints(qid, answer, text):
 
 
 def test_answers_pass():
-    BANK["04.3"].func(7)
-    BANK["04.4"].func(14_714_688)
+    run("04.3", 7)
+    run("04.4", 14_714_688)

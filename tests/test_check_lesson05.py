@@ -1,14 +1,11 @@
 """Lesson 05 question bank: right answers pass, each known mistake gets its hint."""
 import pytest
 
-from cnnlab.check.registry import NotYet, load_bank
+from cnnlab.check.registry import load_bank
+
+from check_util import expect_hint, run
 
 BANK = load_bank("05")
-
-
-def expect_hint(qid, answer, text):
-    with pytest.raises(NotYet, match=text):
-        BANK[qid].func(answer)
 
 
 def branch_macs(h, w, c_in, reduce, filters, kernel):
@@ -25,7 +22,7 @@ def test_branch_macs_reference_passes_and_agrees_with_arith():
     assert branch_macs(14, 14, 480, 96, 208, 3) == (
         arith.conv_macs((14, 14, 480), 1, 96, padding="same")
         + arith.conv_macs((14, 14, 96), 3, 208, padding="same"))
-    BANK["05.1"].func(branch_macs)
+    run("05.1", branch_macs)
 
 
 @pytest.mark.parametrize("wrong, text", [
@@ -44,7 +41,7 @@ def test_branch_macs_hints(wrong, text):
     (624, "reduce widths"), (448, "left out the pooling branch"), (928, "naive module"),
 ])
 def test_channel_hints(answer, text):
-    BANK["05.2"].func(512)
+    run("05.2", 512)
     expect_hint("05.2", answer, text)
 
 
@@ -69,7 +66,7 @@ def make_module(*, reduce=True, proj=True, padding="same", bias=True, axis=-1, p
 
 def test_module_reference_passes_and_matches_cnnlab():
     from cnnlab.models import inception_module
-    BANK["05.3"].func(make_module())
+    run("05.3", make_module())
     x = keras.Input((28, 28, 192))
     ours = keras.Model(x, inception_module(x, 64, 96, 128, 16, 32, 32)).count_params()
     assert ours == keras.Model(x, make_module()(x, 64, 96, 128, 16, 32, 32)).count_params()

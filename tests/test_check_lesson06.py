@@ -2,16 +2,13 @@
 import numpy as np
 import pytest
 
-from cnnlab.check.registry import NotYet, load_bank
+from cnnlab.check.registry import load_bank
+
+from check_util import expect_hint, run
 
 keras = pytest.importorskip("keras")
 layers = keras.layers
 BANK = load_bank("06")
-
-
-def expect_hint(qid, answer, text):
-    with pytest.raises(NotYet, match=text):
-        BANK[qid].func(answer)
 
 
 def test_bank_has_three_questions():
@@ -41,7 +38,7 @@ def make_block(*, project="auto", proj_bn=True, proj_kernel=1, bias=False, final
 
 
 def test_right_block_passes_and_agrees_with_keras_resnet_counts():
-    BANK["06.1"].func(make_block())
+    run("06.1", make_block())
     # cnnlab's builder without biases has the same count as the reference answer
     from cnnlab.check.lesson06 import reference_06_1
     from cnnlab.models.resnet import residual_block
@@ -79,7 +76,7 @@ def test_bottleneck_count_is_keras_resnet50_conv2_block2():
     model = keras.applications.ResNet50(weights=None)
     keras_count = sum(layer.count_params() for layer in model.layers
                       if layer.name.startswith("conv2_block2_"))
-    BANK["06.2"].func(keras_count)
+    run("06.2", keras_count)
     assert keras_count == 71_552
 
 
@@ -104,7 +101,7 @@ def test_zero_branch_answer_matches_a_keras_block():
     bn = model.get_layer("r_2_bn")
     bn.set_weights([np.zeros(1)] + bn.get_weights()[1:])       # F(x) = 0
     y = keras.ops.convert_to_numpy(model(X_06_3.reshape(1, 1, 5, 1), training=False))
-    BANK["06.3"].func(y.reshape(X_06_3.shape))
+    run("06.3", y.reshape(X_06_3.shape))
 
 
 @pytest.mark.parametrize("wrong, text", [

@@ -3,16 +3,13 @@ import itertools
 
 import pytest
 
-from cnnlab.check.registry import NotYet, load_bank
+from cnnlab.check.registry import load_bank
+
+from check_util import expect_hint, run
 
 keras = pytest.importorskip("keras")
 layers = keras.layers
 BANK = load_bank("07")
-
-
-def expect_hint(qid, answer, text):
-    with pytest.raises(NotYet, match=text):
-        BANK[qid].func(answer)
 
 
 def test_bank_has_three_questions():
@@ -23,7 +20,7 @@ def test_channels_right_answer_and_keras_densenet121():
     def channels_after(k0, k, n, theta):
         c = k0 + k * n
         return c, int(c * theta)
-    BANK["07.1"].func(channels_after)
+    run("07.1", channels_after)
     model = keras.applications.DenseNet121(weights=None)
     assert channels_after(128, 32, 12, 0.5) == (
         model.get_layer("conv3_block12_concat").output.shape[-1],
@@ -60,7 +57,7 @@ def make_block(*, bottleneck=4, bias=False, bn=True, concat=True, grow=True, las
 
 
 def test_right_dense_block_passes_and_matches_cnnlab_keras_builder():
-    BANK["07.2"].func(make_block())
+    run("07.2", make_block())
     from cnnlab.models.densenets import dense_block
     x = keras.Input((8, 8, 24))
     ours = keras.Model(x, make_block()(x, 3, 12)).count_params()
@@ -82,7 +79,7 @@ def test_dense_block_hints(block, text):
 def test_connections_by_enumeration():
     def direct_connections(n):
         return len(list(itertools.combinations(range(n + 1), 2)))   # block input + n layers
-    BANK["07.3"].func(direct_connections)
+    run("07.3", direct_connections)
 
 
 @pytest.mark.parametrize("wrong, text", [

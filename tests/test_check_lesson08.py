@@ -8,17 +8,10 @@ keras = pytest.importorskip("keras")
 
 from cnnlab.check.registry import NotYet, load_bank  # noqa: E402
 
+from check_util import expect_hint, run  # noqa: E402
+
 BANK = load_bank("08")
 L = keras.layers
-
-
-def run(qid, answer):
-    return BANK[qid].func(answer)
-
-
-def expect_hint(qid, answer, text):
-    with pytest.raises(NotYet, match=text):
-        run(qid, answer)
 
 
 def digits_pipeline(**change):

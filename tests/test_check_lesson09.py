@@ -2,18 +2,11 @@
 import numpy as np
 import pytest
 
-from cnnlab.check.registry import NotYet, load_bank
+from cnnlab.check.registry import load_bank
+
+from check_util import expect_hint, run
 
 BANK = load_bank("09")
-
-
-def run(qid, answer):
-    return BANK[qid].func(answer)
-
-
-def expect_hint(qid, answer, text):
-    with pytest.raises(NotYet, match=text):
-        run(qid, answer)
 
 
 def dropout(x, rate, rng, training=True):

@@ -2,15 +2,12 @@
 import numpy as np
 import pytest
 
-from cnnlab.check.registry import NotYet, load_bank
+from cnnlab.check.registry import load_bank
+
+from check_util import expect_hint, run
 
 keras = pytest.importorskip("keras")
 BANK = load_bank("10")
-
-
-def expect_hint(qid, answer, text):
-    with pytest.raises(NotYet, match=text):
-        BANK[qid].func(answer)
 
 
 def test_bank_has_four_questions():
@@ -35,7 +32,7 @@ def head_on(base, freeze_base=True, freeze_head=False, reuse=True):
 
 
 def test_feature_extractor_passes():
-    BANK["10.1"].func(head_on)
+    run("10.1", head_on)
 
 
 @pytest.mark.parametrize("wrong, text", [
@@ -67,10 +64,10 @@ def fine_tune_right(model, base, rate=1e-5, recompile=True, block="block3",
 
 
 def test_fine_tuning_passes():
-    BANK["10.2"].func(fine_tune_right)
+    run("10.2", fine_tune_right)
     from cnnlab import transfer
-    BANK["10.2"].func(lambda m, b: transfer.fine_tune(m, b, unfreeze_from="block3",
-                                                      learning_rate=1e-4))
+    run("10.2", lambda m, b: transfer.fine_tune(m, b, unfreeze_from="block3",
+                                                learning_rate=1e-4))
 
 
 def unfreeze_without_parent(model, base):
@@ -107,8 +104,8 @@ def test_batchnorm_question():
     layer.build((None, 4, 4, 32))
     layer.trainable = False
     assert not layer.trainable_weights and layer.count_params() == 128
-    BANK["10.3"].func((0, "moving"))
-    BANK["10.3"].func([0, "Moving "])
+    run("10.3", (0, "moving"))
+    run("10.3", [0, "Moving "])
 
 
 @pytest.mark.parametrize("wrong, text", [
@@ -125,7 +122,7 @@ def test_vgg_count_is_keras_count():
     model = vgg_block5_model()
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
     assert trainable == 3 * (3 * 3 * 512 * 512 + 512) + (512 * 256 + 256) + (256 * 10 + 10)
-    BANK["10.4"].func(7_213_322)
+    run("10.4", 7_213_322)
 
 
 @pytest.mark.parametrize("wrong, text", [
