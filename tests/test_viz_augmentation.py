@@ -47,10 +47,58 @@ def test_controls_change_result_and_figure(explorer):
 
 def test_reroll_changes_seed_and_samples(explorer):
     seed, before = explorer.controls["seed"].value, explorer.result["samples"].copy()
+    before_png = explorer.figure_png()
     explorer.reroll.click()
     assert explorer.controls["seed"].value == seed + 1
     assert explorer.result["seed"] == seed + 1
     assert not np.array_equal(explorer.result["samples"], before)
+    assert explorer.figure_png() != before_png
+
+
+def test_kept_layers_and_batches_give_what_new_keras_layers_give():
+    """After many moves (layers reused, batches kept) the grid is a fresh pipeline's."""
+    w = AugmentationExplorer(size=40, samples=3)
+    for name, value in [("seed", 3), ("rotation", 60.0), ("brightness", 0.4),
+                        ("fill_mode", "constant"), ("zoom", 0.3), ("rotation", 30.0),
+                        ("shift", 0.2), ("brightness", 0.2), ("seed", 4), ("seed", 3)]:
+        w.controls[name].value = value
+        assert w.error is None and w.result is not None, (name, w.message.value)
+    layers = keras.layers
+    geometry = {"fill_mode": "constant"}
+    fresh = keras.Sequential([        # seed + position in the order flip, rotation, ...
+        layers.RandomFlip("horizontal", seed=3),
+        layers.RandomRotation(30 / 360, seed=4, **geometry),
+        layers.RandomTranslation(0.2, 0.2, seed=5, **geometry),
+        layers.RandomZoom(0.3, seed=7, **geometry),
+        layers.RandomBrightness(0.2, value_range=(0, 1), seed=8)])
+    batch = np.repeat(w.image[None], 3, axis=0)
+    expected = np.clip(keras.ops.convert_to_numpy(fresh(batch, training=True)), 0, 1)
+    np.testing.assert_allclose(w.result["samples"], expected, atol=1e-6)
+    assert w.result["layers"] == ["flip", "rotation", "shift", "zoom", "brightness"]
+    # a slider moved away and back, or the seed, gives the same grid again
+    for name, away in [("brightness", 0.6), ("rotation", 90.0), ("seed", 9)]:
+        back = w.controls[name].value
+        w.controls[name].value = away
+        assert not np.allclose(w.result["samples"], expected, atol=1e-6), name
+        w.controls[name].value = back
+        np.testing.assert_allclose(w.result["samples"], expected, atol=1e-6, err_msg=name)
+
+
+def test_figure_updated_in_place_equals_a_new_figure():
+    w = AugmentationExplorer(size=40, samples=3)
+    grid = w._fig.axes[1].images[0]
+    for name, value in [("rotation", 45.0), ("seed", 2), ("contrast", 0.5)]:
+        w.controls[name].value = value
+    assert w._fig.axes[1].images[0] is grid          # no axes rebuilt
+    new = AugmentationExplorer(size=40, samples=3, **w.values())
+    np.testing.assert_array_equal(new.result["samples"], w.result["samples"])
+    assert w.figure_png() == new.figure_png()
+    # another photo: nothing kept from the old one is reused, the left image changes too
+    w.image = np.ascontiguousarray(w.image[::-1])
+    w.controls["seed"].value += 1
+    new = AugmentationExplorer(image=w.image, samples=3, **w.values())
+    np.testing.assert_array_equal(new.result["samples"], w.result["samples"])
+    assert w.figure_png() == new.figure_png()
 
 
 def test_bad_values_give_a_message_not_an_error(explorer):

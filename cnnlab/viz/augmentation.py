@@ -1,10 +1,17 @@
 """Augmentation explorer: one photo, a slider per transformation, a grid of random samples.
 
-:class:`AugmentationExplorer` builds the pipeline with
-:func:`cnnlab.augment.augmentation` from its sliders, runs it on a batch of
-copies of a real photo and shows the original next to the random samples. The
-*re-roll* button draws new samples (it changes the seed); the same seed always
-gives the same grid.
+:class:`AugmentationExplorer` builds the pipeline's Keras preprocessing layers
+with :func:`cnnlab.augment.augmentation` from its sliders, runs them on a batch
+of copies of a real photo and shows the original next to the random samples.
+The *re-roll* button draws new samples (it changes the seed); the same seed
+always gives the same grid.
+
+An update stays quick by redoing only what changed: each layer is built once
+per setting and its random generator rewound to the seed before it runs, and
+the batch after every layer is kept, so moving, say, the brightness slider
+reruns brightness and contrast on the stored geometric result instead of
+resampling the photos again. The samples are exactly those of a freshly built
+pipeline; the figure's images are updated in place.
 
 Examples
 --------
@@ -16,15 +23,23 @@ Examples
 """
 from __future__ import annotations
 
+import numbers
+from collections import OrderedDict
+
 import numpy as np
 
-from cnnlab._validate import check_int
-from cnnlab.augment import FILL_MODES, augment_batch, augmentation
+from cnnlab._validate import check_choice, check_int
+from cnnlab.augment import FILL_MODES, TRANSFORMS, augmentation
 from cnnlab.viz.base import explorer_base
 
 #: initial slider values: a mild, typical pipeline
 DEFAULTS = {"rotation": 20.0, "shift": 0.1, "shear": 0.0, "zoom": 0.1, "flip": True,
             "brightness": 0.0, "contrast": 0.0, "fill_mode": "reflect", "seed": 0}
+#: the layers whose result depends on ``fill_mode``
+GEOMETRIC = ("rotation", "shift", "shear", "zoom")
+#: how many layers (and seeds' start states) and intermediate batches an explorer
+#: keeps; the least recently used go first
+MAX_LAYERS, MAX_BATCHES = 64, 12
 
 
 def square_photo(name: str = "chelsea", size: int = 256) -> np.ndarray:
@@ -125,6 +140,10 @@ class AugmentationExplorer(explorer_base()):
                                  f"Received: image.shape={img.shape}.")
             self.image = img
         self.samples = samples
+        self._layers = OrderedDict()    # (transform, value, fill_mode) -> key, layer, offset
+        self._starts = OrderedDict()    # seed -> start state of a new SeedGenerator(seed)
+        self._batches = OrderedDict()   # settings of the first k layers -> batch after them
+        self._input = None              # the photo repeated `samples` times, as a tensor
         unknown = set(values) - set(DEFAULTS)
         if unknown:
             name = sorted(unknown)[0]
@@ -170,17 +189,82 @@ class AugmentationExplorer(explorer_base()):
 
     def compute(self, rotation, shift, shear, zoom, flip, brightness, contrast,
                 fill_mode, seed) -> dict:
-        """Build the pipeline and run it on ``samples`` copies of the photo (pure)."""
+        """Run the pipeline's layers on ``samples`` copies of the photo.
+
+        Pure in effect: the result equals ``augment_batch(augmentation(...),
+        batch)`` for the same values; kept layers and intermediate batches
+        (see the module docstring) change only the speed.
+        """
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"`seed` must be an integer >= 0. Received: seed={seed!r}.")
-        pipeline = augmentation(rotation=rotation, shift=shift, shear=shear, zoom=zoom,
-                                flip=bool(flip), brightness=brightness, contrast=contrast,
-                                fill_mode=fill_mode, seed=int(seed))
-        batch = np.repeat(self.image[None], self.samples, axis=0)
-        out = augment_batch(pipeline, batch)
-        return {"original": self.image, "samples": np.clip(out, 0.0, 1.0),
-                "layers": [layer.name for layer in pipeline.layers if layer.name != "identity"],
-                "seed": int(seed)}
+        check_choice("fill_mode", fill_mode, FILL_MODES)
+        values = {"flip": bool(flip), "rotation": rotation, "shift": shift, "shear": shear,
+                  "zoom": zoom, "brightness": brightness, "contrast": contrast}
+        seed = int(seed)
+        chain = []                      # build (and so check) every layer before running any
+        for name in TRANSFORMS:
+            value = values[name]
+            if name != "flip" and (isinstance(value, (bool, np.bool_))
+                                   or not isinstance(value, numbers.Real)):
+                augmentation(**{name: value})          # not a number: its readable error
+            if value:                                  # 0 or False: no layer
+                chain.append(self._layer(name, value, fill_mode))
+        x, key = self._batch(), (seed,)
+        for layer_key, layer, offset in chain:
+            key += (layer_key,)
+            out = self._batches.get(key)
+            if out is None:
+                # rewind: the layer draws as a new one made with seed + offset would
+                layer.generator.state.assign(self._start(seed + offset))
+                out = layer(x, training=True)
+                self._batches[key] = out
+                if len(self._batches) > MAX_BATCHES:
+                    self._batches.popitem(last=False)
+            else:
+                self._batches.move_to_end(key)
+            x = out
+        import keras
+
+        samples = np.asarray(keras.ops.convert_to_numpy(x), dtype=np.float32)
+        return {"original": self.image, "samples": np.clip(samples, 0.0, 1.0),
+                "layers": [layer.name for _, layer, _ in chain], "seed": seed}
+
+    def _layer(self, name, value, fill_mode):
+        """The layer of transformation `name` at `value`, and its seed offset.
+
+        :func:`~cnnlab.augment.augmentation` gives layer ``i`` the seed
+        ``seed + i``; the layer is built with seed 0, so its seed is that offset.
+        """
+        key = (name, value, fill_mode if name in GEOMETRIC else None)
+        if key not in self._layers:
+            layer = augmentation(**{name: value}, fill_mode=fill_mode, seed=0).layers[0]
+            self._layers[key] = (key, layer, layer.seed)
+            if len(self._layers) > MAX_LAYERS:
+                self._layers.popitem(last=False)
+        self._layers.move_to_end(key)
+        return self._layers[key]
+
+    def _start(self, seed: int):
+        """The state a new ``keras.random.SeedGenerator(seed)`` starts from."""
+        if seed not in self._starts:
+            import keras
+
+            self._starts[seed] = keras.random.SeedGenerator(seed).state.value
+            if len(self._starts) > MAX_LAYERS:
+                self._starts.popitem(last=False)
+        self._starts.move_to_end(seed)
+        return self._starts[seed]
+
+    def _batch(self):
+        """``samples`` copies of the photo as one tensor (made again if either changed)."""
+        if self._input is None or self._input[0] is not self.image \
+                or self._input[1] != self.samples:
+            import keras
+
+            batch = np.repeat(np.asarray(self.image, np.float32)[None], self.samples, axis=0)
+            self._input = (self.image, self.samples, keras.ops.convert_to_tensor(batch))
+            self._batches.clear()
+        return self._input[2]
 
     def draw(self, result: dict, fig) -> None:
         """Original (left, large) and the grid of samples (right)."""
@@ -192,8 +276,28 @@ class AugmentationExplorer(explorer_base()):
         ax1 = fig.add_axes([0.34, 0.05, 0.65, 0.82])
         ax1.imshow(np.squeeze(mosaic(result["samples"], ncols)), cmap="gray",
                    vmin=0, vmax=1, interpolation="nearest")
-        layers = ", ".join(result["layers"]) or "no augmentation"
-        ax1.set_title(f"{self.samples} random samples · seed {result['seed']} · {layers}",
-                      fontsize=10)
+        ax1.set_title(self._title(result), fontsize=10)
         for ax in (ax0, ax1):
             ax.set_axis_off()
+        self._images = (ax0.images[0], ax1.images[0])
+        self._drawn_original = result["original"]
+
+    def _title(self, result: dict) -> str:
+        layers = ", ".join(result["layers"]) or "no augmentation"
+        return f"{self.samples} random samples · seed {result['seed']} · {layers}"
+
+    def _redraw(self):
+        """Put new samples into the figure's existing images (rebuilding axes is slow)."""
+        images = getattr(self, "_images", None)
+        if images is None or any(img.axes not in self._fig.axes for img in images):
+            return super()._redraw()
+        original, grid = images
+        tiles = np.squeeze(mosaic(self.result["samples"], max(1, -(-self.samples // 2))))
+        if grid.get_array().shape != tiles.shape:     # e.g. `samples` changed
+            return super()._redraw()
+        if self.result["original"] is not self._drawn_original:
+            original.set_data(np.squeeze(self.result["original"]))
+            self._drawn_original = self.result["original"]
+        grid.set_data(tiles)
+        grid.axes.set_title(self._title(self.result), fontsize=10)
+        self._show()
