@@ -85,3 +85,45 @@ def test_bad_arguments(kwargs, word):
     with pytest.raises(ValueError, match="Received") as err:
         data.shapes(**{"n": 4, **kwargs})
     assert word in str(err.value)
+
+
+# ------------------------------------------------------------------ masks
+@pytest.mark.parametrize("kwargs", [{}, {"channels": 1, "image_size": (24, 40)},
+                                    {"classes": ["ring", "star"], "clutter": 4}])
+def test_masks_do_not_change_the_images(kwargs):
+    x, y, names = data.shapes(70, seed=9, **kwargs)
+    xm, ym, names_m, m = data.shapes(70, seed=9, masks=True, **kwargs)
+    np.testing.assert_array_equal(x, xm)
+    np.testing.assert_array_equal(y, ym)
+    assert names == names_m
+    assert m.shape == x.shape[:3] and m.dtype == np.uint8
+    assert set(np.unique(m).tolist()) == {0, 1}
+
+
+def test_mask_is_where_the_shape_is_drawn():
+    """Without clutter and noise the shape is the only thing that differs from
+    the background gradient: the mask must agree with that difference."""
+    x, y, names, m = data.shapes(300, image_size=40, seed=7, clutter=0, noise=0.0,
+                                 masks=True)
+    corners = np.stack([x[:, 0, 0], x[:, -1, -1]], axis=1)
+    fg = np.abs(x[:, None] - corners[:, :, None, None]).sum(-1).min(axis=1) > 0.25
+    agree = (fg == m.astype(bool)).mean(axis=(1, 2))
+    # the corner colours are a rough background estimate (a shape can cover a
+    # corner), so most images, not all, must agree closely
+    assert np.median(agree) > 0.97 and (agree > 0.95).mean() > 0.9
+    area = {n: m[y == k].sum(axis=(1, 2)).mean() for k, n in enumerate(names)}
+    assert area["ring"] < area["circle"] and area["star"] < area["hexagon"]
+
+
+def test_mask_leaves_out_what_a_distractor_hides():
+    _, _, _, hidden = data.shapes(200, seed=4, clutter=6, noise=0.0, masks=True)
+    _, _, _, bare = data.shapes(200, seed=4, clutter=0, noise=0.0, masks=True)
+    # other random draws, so compare totals: front distractors only remove pixels
+    assert 0 < hidden.mean() < bare.mean() * 1.05
+    x, _, _, m = data.shapes(1, seed=4, clutter=0, noise=0.0, masks=True)
+    assert m[0].sum() > 20
+
+
+def test_masks_must_be_a_bool():
+    with pytest.raises(ValueError, match=r"`masks` must be True or False. Received: masks=1."):
+        data.shapes(4, masks=1)

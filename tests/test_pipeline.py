@@ -110,3 +110,81 @@ def test_bad_arguments():
 def test_named_errors_for_fit():
     with pytest.raises(ValueError, match="`train` images must be a 4-D array"):
         check_images_labels(np.zeros((3, 4)), [0, 1, 2], what="train")
+
+
+# ------------------------------------------------------------------ segmentation
+from cnnlab.data.pipeline import check_images_masks, segmentation_dataset  # noqa: E402
+
+
+def _pairs(n=12, size=6):
+    rng = np.random.default_rng(1)
+    x = rng.random((n, size, size, 3), dtype=np.float32)
+    masks = (rng.random((n, size, size)) > 0.5).astype(np.uint8)
+    return x, masks
+
+
+def test_segmentation_element_spec_and_order():
+    x, masks = _pairs(10)
+    ds = segmentation_dataset(x, masks, batch_size=4, shuffle=False)
+    images, targets = ds.element_spec
+    assert images.shape.as_list() == [None, 6, 6, 3] and images.dtype == tf.float32
+    assert targets.shape.as_list() == [None, 6, 6, 1] and targets.dtype == tf.float32
+    assert [int(a.shape[0]) for a, _ in ds] == [4, 4, 2]
+    xs, ms = _collect(ds)
+    np.testing.assert_array_equal(xs, x)
+    np.testing.assert_array_equal(ms[..., 0], masks)
+
+
+def test_segmentation_shuffle_keeps_pairs_and_is_repeatable():
+    x, masks = _pairs(40)
+    x[:, 0, 0, 0] = np.arange(40)                  # tag each image with its index
+    masks[:, 0, 0] = np.arange(40) % 2             # and its mask's corner accordingly
+    first = _collect(segmentation_dataset(x, masks, batch_size=8, seed=2))
+    again = _collect(segmentation_dataset(x, masks, batch_size=8, seed=2))
+    order = first[0][:, 0, 0, 0].astype(int)
+    assert sorted(order.tolist()) == list(range(40)) and order.tolist() != list(range(40))
+    np.testing.assert_array_equal(first[1][..., 0], masks[order])
+    np.testing.assert_array_equal(first[0], again[0])
+
+
+def test_segmentation_accepts_bool_float_and_channel_masks():
+    x, masks = _pairs(3)
+    for m in (masks.astype(bool), masks.astype("float64"), masks[..., None]):
+        _, out = check_images_masks(x, m)
+        assert out.shape == (3, 6, 6, 1) and out.dtype == np.float32
+        np.testing.assert_array_equal(out[..., 0], masks)
+
+
+def test_segmentation_dataset_trains_a_keras_model():
+    x, masks = _pairs(16)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((6, 6, 3)),
+                              keras.layers.Conv2D(1, 3, padding="same",
+                                                  activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    history = model.fit(segmentation_dataset(x, masks, batch_size=8), epochs=2, verbose=0,
+                        shuffle=False)
+    assert np.isfinite(history.history["loss"]).all()
+
+
+@pytest.mark.parametrize("x, masks, words", [
+    (np.zeros((4, 6, 6)), np.zeros((4, 6, 6)), ["`x` must be a 4-D array", "x[..., None]"]),
+    (np.zeros((4, 6, 6, 3)), np.zeros((3, 6, 6)), ["(N, H, W) = (4, 6, 6)", "(3, 6, 6)"]),
+    (np.zeros((4, 6, 6, 3)), np.zeros((4, 6, 6, 2)), ["masks.shape=(4, 6, 6, 2)"]),
+    (np.zeros((4, 6, 6, 3)), np.full((4, 6, 6), 0.7), ["only 0", "0.7", "> 0.5"]),
+    (np.zeros((4, 6, 6, 3)), np.full((4, 6, 6), 255), ["only 0", "255"]),
+    (np.zeros((4, 6, 6, 3)), np.full((4, 6, 6), "a"), ["numbers 0 and 1", "dtype"]),
+])
+def test_segmentation_invalid_inputs_name_the_problem(x, masks, words):
+    with pytest.raises(ValueError, match="Received") as err:
+        segmentation_dataset(x, masks)
+    for word in words:
+        assert word in str(err.value)
+
+
+def test_segmentation_bad_arguments():
+    x, masks = _pairs(4)
+    with pytest.raises(ValueError, match="`batch_size` must be an integer >= 1"):
+        segmentation_dataset(x, masks, batch_size=0)
+    with pytest.raises(ValueError, match="`seed` must be an integer or None"):
+        segmentation_dataset(x, masks, seed="0")

@@ -1,8 +1,12 @@
-"""``as_dataset``: NumPy images and labels to a batched, prefetched ``tf.data`` pipeline.
+"""NumPy arrays to batched, prefetched ``tf.data`` pipelines.
+
+- :func:`as_dataset`: images and class labels (classification);
+- :func:`segmentation_dataset`: images and per-pixel masks (segmentation).
 
 This is the one module of ``cnnlab.data`` that uses TensorFlow (``tf.data``);
-TensorFlow is imported inside :func:`as_dataset`, so :func:`check_images_labels`
-stays a light NumPy check that :mod:`cnnlab.train` reuses.
+TensorFlow is imported inside those two functions, so :func:`check_images_labels`
+and :func:`check_images_masks` stay light NumPy checks that :mod:`cnnlab.train`
+can reuse.
 
 Examples
 --------
@@ -20,7 +24,8 @@ import numpy as np
 
 from cnnlab._validate import check_int
 
-__all__ = ["as_dataset", "check_images_labels"]
+__all__ = ["as_dataset", "check_images_labels", "check_images_masks",
+           "segmentation_dataset"]
 
 
 def check_images_labels(x, y, what: str | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -61,6 +66,30 @@ def check_images_labels(x, y, what: str | None = None) -> tuple[np.ndarray, np.n
     """
     xn, yn = ("`x`", "`y`") if what is None else (f"`{what}` images", f"`{what}` labels")
     xs, ys = ("x", "y") if what is None else (f"{what} images", f"{what} labels")
+    x = _check_images(x, xn, xs)
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"{yn} must be a 1-D array of integer class labels. "
+                         f"Received: {ys}.shape={y.shape}.")
+    if y.dtype.kind not in "iu":
+        if (y.dtype.kind == "f" and y.size and np.all(np.isfinite(y))
+                and np.array_equal(y, np.round(y))):
+            y = y.astype(np.int64)        # whole-number floats, e.g. from a CSV
+        else:
+            raise ValueError(f"{yn} must be integer class labels. "
+                             f"Received: {ys}.dtype={y.dtype}.")
+    if len(y) != len(x):
+        raise ValueError(f"{xn} and {yn} must have the same length. "
+                         f"Received: {len(x)} images and {len(y)} labels.")
+    if y.min() < 0:
+        raise ValueError(f"{yn} must be integers >= 0. Received: min label {int(y.min())}.")
+    return x.astype(np.float32, copy=False), y.astype(np.int32, copy=False)
+
+
+def _check_images(x, xn: str, xs: str) -> np.ndarray:
+    """The image checks of :func:`check_images_labels` (names as shown in errors)."""
     try:
         x = np.asarray(x)
     except (ValueError, TypeError) as err:  # ragged lists
@@ -81,25 +110,7 @@ def check_images_labels(x, y, what: str | None = None) -> tuple[np.ndarray, np.n
     if 0 in x.shape[1:]:
         raise ValueError(f"{xn} must have non-zero height, width and channels. "
                          f"Received: {xs}.shape={x.shape}.")
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
-    if y.ndim != 1:
-        raise ValueError(f"{yn} must be a 1-D array of integer class labels. "
-                         f"Received: {ys}.shape={y.shape}.")
-    if y.dtype.kind not in "iu":
-        if (y.dtype.kind == "f" and y.size and np.all(np.isfinite(y))
-                and np.array_equal(y, np.round(y))):
-            y = y.astype(np.int64)        # whole-number floats, e.g. from a CSV
-        else:
-            raise ValueError(f"{yn} must be integer class labels. "
-                             f"Received: {ys}.dtype={y.dtype}.")
-    if len(y) != len(x):
-        raise ValueError(f"{xn} and {yn} must have the same length. "
-                         f"Received: {len(x)} images and {len(y)} labels.")
-    if y.min() < 0:
-        raise ValueError(f"{yn} must be integers >= 0. Received: min label {int(y.min())}.")
-    return x.astype(np.float32, copy=False), y.astype(np.int32, copy=False)
+    return x
 
 
 def as_dataset(x, y, batch_size: int = 32, shuffle: bool = True, augment=None,
@@ -201,3 +212,122 @@ def _batch_augmenter(augment):
         def fn(images):
             return tf.cast(augment(images), tf.float32)
     return fn
+
+
+def check_images_masks(x, masks) -> tuple[np.ndarray, np.ndarray]:
+    """Check an ``(images, masks)`` pair for segmentation; return float32 arrays.
+
+    Parameters
+    ----------
+    x : array_like of shape (N, H, W, C)
+        Floating-point images.
+    masks : array_like of shape (N, H, W) or (N, H, W, 1)
+        One binary mask per image: 0 (background) or 1 (object), as bools,
+        integers or floats.
+
+    Returns
+    -------
+    x : ndarray of float32, shape (N, H, W, C)
+    masks : ndarray of float32, shape (N, H, W, 1)
+        The masks with a channel axis, as a sigmoid output and a binary
+        cross-entropy loss expect them.
+
+    Raises
+    ------
+    ValueError
+        Invalid images (as in :func:`check_images_labels`), masks of another
+        shape than the images' ``(N, H, W)``, or values other than 0 and 1.
+
+    Examples
+    --------
+    >>> x, m = check_images_masks(np.zeros((2, 4, 4, 3)), np.ones((2, 4, 4), "uint8"))
+    >>> x.dtype.name, m.shape, m.dtype.name
+    ('float32', (2, 4, 4, 1), 'float32')
+    >>> check_images_masks(np.zeros((2, 4, 4, 3)), np.ones((2, 4, 5)))
+    Traceback (most recent call last):
+    ...
+    ValueError: `masks` must have the images' shape (N, H, W) = (2, 4, 4), optionally with a channel axis of 1. Received: masks.shape=(2, 4, 5).
+    """
+    x = _check_images(x, "`x`", "x")
+    try:
+        masks = np.asarray(masks)
+    except (ValueError, TypeError) as err:
+        raise ValueError("`masks` must be an array of shape (N, H, W). "
+                         f"Received: an object NumPy cannot stack ({err}).") from None
+    expected = x.shape[:3]
+    if masks.ndim == 4 and masks.shape[-1] == 1:
+        masks = masks[..., 0]
+    if masks.shape != expected:
+        raise ValueError(f"`masks` must have the images' shape (N, H, W) = {expected}, "
+                         "optionally with a channel axis of 1. "
+                         f"Received: masks.shape={masks.shape}.")
+    if masks.dtype.kind not in "biuf":
+        raise ValueError("`masks` must hold numbers 0 and 1. "
+                         f"Received: masks.dtype={masks.dtype}.")
+    values = np.unique(masks)
+    if not np.isin(values, (0, 1)).all():
+        shown = values[~np.isin(values, (0, 1))][:5].tolist()
+        raise ValueError("`masks` must hold only 0 (background) and 1 (object). "
+                         f"Received: values {shown}; threshold soft masks first, "
+                         "e.g. (masks > 0.5).")
+    return x.astype(np.float32, copy=False), masks[..., None].astype(np.float32)
+
+
+def segmentation_dataset(x, masks, batch_size: int = 32, shuffle: bool = True,
+                         seed: int | None = 0, cache: bool = True):
+    """Images and their masks as a batched, prefetched ``tf.data.Dataset``.
+
+    The segmentation twin of :func:`as_dataset`: the same pipeline
+    ``from_tensor_slices → cache → shuffle → batch → prefetch``, with a
+    per-pixel target instead of a class label. It can be passed to
+    :func:`cnnlab.train.fit` in place of ``(x, y)``.
+
+    Parameters
+    ----------
+    x : array_like of shape (N, H, W, C)
+        Floating-point images.
+    masks : array_like of shape (N, H, W) or (N, H, W, 1)
+        Binary masks (0 or 1), e.g. from ``cnnlab.data.shapes(..., masks=True)``.
+    batch_size : int, optional
+        Pairs per batch (default 32); the last batch may be smaller.
+    shuffle : bool, optional
+        Shuffle anew each epoch (default True); images and masks stay paired.
+    seed : int or None, optional
+        Shuffle seed (default 0); ``None`` draws a new order each time.
+    cache : bool, optional
+        Cache the pairs in memory before shuffling (default True).
+
+    Returns
+    -------
+    tf.data.Dataset
+        Yields ``(images, masks)``: ``float32 (b, H, W, C)`` and
+        ``float32 (b, H, W, 1)``.
+
+    Raises
+    ------
+    ValueError
+        See :func:`check_images_masks`; a bad `batch_size` or `seed`.
+
+    See Also
+    --------
+    cnnlab.models.tiny_unet : a model that predicts such masks.
+
+    Examples
+    --------
+    >>> x = np.zeros((5, 8, 8, 3), "float32"); m = np.zeros((5, 8, 8), "uint8")
+    >>> ds = segmentation_dataset(x, m, batch_size=2, shuffle=False)
+    >>> [tuple(b.shape) for _, b in ds]
+    [(2, 8, 8, 1), (2, 8, 8, 1), (1, 8, 8, 1)]
+    """
+    x, masks = check_images_masks(x, masks)
+    check_int("batch_size", batch_size, 1)
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}.")
+    import tensorflow as tf
+
+    ds = tf.data.Dataset.from_tensor_slices((x, masks))
+    if cache:
+        ds = ds.cache()
+    if shuffle:
+        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)

@@ -71,8 +71,8 @@ _POLYGONS = {
 
 def shapes(n: int = 1000, image_size=32, channels: int = 3, seed: int = 0,
            classes: Sequence[str] | None = None, noise: float = 0.04,
-           clutter: int = 2):
-    """Generate ``n`` labelled images of shapes.
+           clutter: int = 2, masks: bool = False):
+    """Generate ``n`` labelled images of shapes (and, on request, their masks).
 
     Parameters
     ----------
@@ -91,12 +91,19 @@ def shapes(n: int = 1000, image_size=32, channels: int = 3, seed: int = 0,
         Standard deviation of the Gaussian pixel noise (default 0.04).
     clutter : int, optional
         Distractors (lines and blobs) per image (default 2).
+    masks : bool, optional
+        Also return the segmentation mask of each shape (default False). The
+        images are the same as with ``masks=False`` for the same seed.
 
     Returns
     -------
     images : ndarray of shape (n, H, W, channels), float32 in [0, 1]
     labels : ndarray of shape (n,), int64
     class_names : list of str
+    masks : ndarray of shape (n, H, W), uint8
+        Only with ``masks=True``: 1 on the pixels where the shape is visible
+        (at least half covered by it and not hidden by a distractor drawn in
+        front of it), 0 elsewhere.
 
     See Also
     --------
@@ -111,16 +118,22 @@ def shapes(n: int = 1000, image_size=32, channels: int = 3, seed: int = 0,
     (True, [5, 5, 5, 5, 5, 5, 5, 5])
     >>> shapes(4, channels=1, classes=["star", "cross"])[2]
     ['star', 'cross']
+
+    With masks, for segmentation:
+
+    >>> x3, y3, _, m = shapes(40, seed=3, masks=True)
+    >>> m.shape, m.dtype.name, sorted(np.unique(m).tolist()), bool((x3 == x1).all())
+    ((40, 32, 32), 'uint8', [0, 1], True)
     """
     return generate(n, image_size, channels, np.random.default_rng(seed),
-                    classes=classes, noise=noise, clutter=clutter)
+                    classes=classes, noise=noise, clutter=clutter, masks=masks)
 
 
 make_shapes = shapes    # the name used where ``shapes`` would be ambiguous
 
 
 def generate(n, image_size, channels, rng: np.random.Generator, *, classes=None,
-             noise=0.04, clutter=2):
+             noise=0.04, clutter=2, masks=False):
     """:func:`shapes` with an explicit random generator (any seed stream).
 
     Examples
@@ -137,20 +150,30 @@ def generate(n, image_size, channels, rng: np.random.Generator, *, classes=None,
             or not 0 <= noise <= 1):
         raise ValueError(f"`noise` must be a number in [0, 1]. Received: noise={noise!r}.")
     _validate.check_int("clutter", clutter, 0)
+    if not isinstance(masks, (bool, np.bool_)):
+        raise ValueError(f"`masks` must be True or False. Received: masks={masks!r}.")
 
     k = len(names)
     labels = rng.permutation(np.arange(n) % k).astype(np.int64)
     params = _draw_params(rng, n, h, w, clutter)
     images = np.empty((n, h, w, 3), dtype=np.float32)
+    shape_masks = np.empty((n, h, w), dtype=np.uint8) if masks else None
     for start in range(0, n, _CHUNK):
         sl = slice(start, min(start + _CHUNK, n))
         kinds = [names[c] for c in labels[sl]]
-        images[sl] = _render(kinds, {key: v[sl] for key, v in params.items()}, h, w)
+        rendered = _render(kinds, {key: v[sl] for key, v in params.items()}, h, w,
+                           with_mask=bool(masks))
+        if masks:
+            images[sl], shape_masks[sl] = rendered
+        else:
+            images[sl] = rendered
         if noise:
             images[sl] += rng.normal(0.0, noise, size=images[sl].shape).astype(np.float32)
     np.clip(images, 0.0, 1.0, out=images)
     if channels == 1:
         images = set_channels(images, 1)
+    if masks:
+        return images, labels, list(names), shape_masks
     return images, labels, list(names)
 
 
@@ -207,7 +230,7 @@ def _draw_params(rng, n, h, w, clutter):
     return p
 
 
-def _render(kinds, p, h, w):
+def _render(kinds, p, h, w, with_mask=False):
     p = {k: v.astype(np.float32) if v.dtype == np.float64 else v for k, v in p.items()}
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32) + np.float32(0.5)
     # background: linear gradient between two colours along a random direction
@@ -221,9 +244,16 @@ def _render(kinds, p, h, w):
     clutter = [_clutter_alpha(p, j, xx, yy) for j in range(p["c_line"].shape[1])]
     for j, alpha in enumerate(clutter):                 # behind the shape
         _paint(img, alpha * ~p["c_front"][:, j, None, None], p["c_colour"][:, j])
-    _paint(img, _shape_alpha(kinds, p, xx, yy), p["fg"])
+    shape = _shape_alpha(kinds, p, xx, yy)
+    _paint(img, shape, p["fg"])
+    visible = shape
     for j, alpha in enumerate(clutter):                 # in front of it
-        _paint(img, alpha * p["c_front"][:, j, None, None], p["c_colour"][:, j])
+        front = alpha * p["c_front"][:, j, None, None]
+        _paint(img, front, p["c_colour"][:, j])
+        if with_mask:
+            visible = visible * (1 - front)
+    if with_mask:
+        return img, (visible >= 0.5).astype(np.uint8)
     return img
 
 

@@ -7,6 +7,7 @@ Public names and the module that holds each:
 - ``inception``: ``inception_module``, ``mini_googlenet``
 - ``resnet``:    ``residual_block``, ``plain_block``, ``depth_net``
 - ``densenets``: ``dense_block``, ``transition_block``, ``densenet``, ``mini_densenet``
+- ``unet``:      ``tiny_unet``, ``mask_iou``, ``mask_scores``
 """
 import importlib
 
@@ -18,6 +19,7 @@ _WHERE = {
     "residual_block": "resnet", "plain_block": "resnet", "depth_net": "resnet",
     "dense_block": "densenets", "transition_block": "densenets", "densenet": "densenets",
     "mini_densenet": "densenets",
+    "tiny_unet": "unet", "mask_iou": "unet", "mask_scores": "unet",
 }
 
 __all__ = sorted(_WHERE)

@@ -1,0 +1,537 @@
+"""Convolution kinds explorer: standard, dilated, depthwise separable, transposed.
+
+:class:`ConvKindsExplorer` draws, for one layer on a small square input,
+
+1. the input grid (with its zero padding);
+2. the output grid;
+3. a table of output size, parameters, MACs and receptive field of the layer
+   against a standard ``Conv2D`` with the same kernel, stride and padding on
+   the same input (:func:`cnnlab.arith.convolutions.conv_kind_cost`).
+
+For the convolutions (standard, dilated, depthwise separable) one *output*
+pixel is selected and the input pixels its kernel taps read are marked, spread
+apart for a dilated kernel. For a transposed convolution one *input* pixel is
+selected and the output pixels it scatters its ``k × k`` stamp into are
+marked; the output cells show how many stamps overlap there, which is where
+the checkerboard pattern of stride-2, 3×3 transposed convolutions comes from.
+
+The pure functions :func:`conv_taps`, :func:`scatter_taps` and
+:func:`kind_layout` hold the geometry; :func:`explorer` is the one-line way to
+make the widget in a notebook. :func:`receptive_growth_figure` draws how the
+receptive field of a dilated stack grows.
+
+Examples
+--------
+>>> conv_taps(0, 0, size=7, kernel=3, dilation=2)["taps"][:3]
+[(0, 0), (0, 2), (0, 4)]
+>>> scatter_taps(1, 1, size=3, kernel=3, stride=2)["taps"][:3]
+[(2, 2), (2, 3), (2, 4)]
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cnnlab._validate import check_choice, check_int, check_padding
+from cnnlab.arith.convolutions import KINDS, conv_kind_cost
+from cnnlab.viz.base import explorer_base
+
+#: channel counts offered by the explorer's two channel menus
+CHANNELS = (1, 3, 8, 16, 32, 64, 128, 256, 512)
+
+
+def _check_cell(row, col, limit, what):
+    for name, value in (("row", row), ("col", col)):
+        check_int(name, value, 0)
+        if value >= limit:
+            raise ValueError(f"`{name}` must be < {limit}, the {what} size. "
+                             f"Received: {name}={value}.")
+
+
+def conv_taps(row: int, col: int, *, size: int, kernel: int = 3, stride: int = 1,
+              padding="valid", dilation: int = 1) -> dict:
+    """Input pixels read by output pixel ``(row, col)`` of a convolution on ``size × size``.
+
+    Parameters
+    ----------
+    row, col : int
+        The output pixel.
+    size : int
+        Side of the square input.
+    kernel, stride, dilation : int, optional
+        Square kernel size, step and tap spacing, as in Keras' ``Conv2D``.
+    padding : {"valid", "same"} or int, optional
+        Keras semantics ("same" puts an odd padded pixel at the bottom/right).
+
+    Returns
+    -------
+    dict
+        ``taps`` (list of ``(r, c)`` in input coordinates, row-major; a
+        negative value or one ``>= size`` lies on the zero padding),
+        ``pads`` (``(before, after)`` zeros on each axis), ``out_size`` and
+        ``reads`` (int array ``(size, size)``: how many output pixels read
+        each input pixel).
+
+    Examples
+    --------
+    >>> r = conv_taps(0, 0, size=5, kernel=3, padding="same")
+    >>> r["taps"][:2], r["pads"], r["out_size"]
+    ([(-1, -1), (-1, 0)], (1, 1), 5)
+    """
+    from cnnlab.viz.conv import _axis_geometry, window_taps
+
+    check_int("size", size, 1)
+    out, before, after = _axis_geometry(size, kernel, stride, check_padding(padding),
+                                        dilation)
+    _check_cell(row, col, out, "output")
+    taps, _ = window_taps(row, col, kernel=kernel, stride=stride, padding=padding,
+                          dilation=dilation, image_shape=(size, size))
+    reads = np.zeros((size + before + after,) * 2, dtype=int)
+    offsets = np.arange(kernel) * dilation
+    for i in range(out):
+        for j in range(out):
+            rows = i * stride + offsets
+            cols = j * stride + offsets
+            reads[np.ix_(rows, cols)] += 1
+    reads = reads[before:before + size, before:before + size]
+    return {"taps": taps, "pads": (before, after), "out_size": out, "reads": reads}
+
+
+def _transposed_geometry(size, kernel, stride, padding):
+    """(output length, pixels cropped at the start) of Keras' Conv2DTranspose."""
+    from cnnlab.arith import transposed_conv_output_size
+
+    out = transposed_conv_output_size(size, kernel, stride, padding)
+    if padding == "same":
+        crop = max(kernel - stride, 0) // 2
+    else:
+        crop = 0
+    return out, crop
+
+
+def scatter_taps(row: int, col: int, *, size: int, kernel: int = 3, stride: int = 1,
+                 padding="valid") -> dict:
+    """Output pixels that input pixel ``(row, col)`` writes to in a transposed convolution.
+
+    Input pixel ``(i, j)`` adds ``x[i, j] * w`` (a ``k × k`` stamp) into the
+    output at rows ``i·s + t`` and columns ``j·s + u`` (``t, u < k``), minus
+    what ``"same"`` padding crops off the top/left, as Keras'
+    ``Conv2DTranspose`` does.
+
+    Parameters
+    ----------
+    row, col : int
+        The input pixel.
+    size : int
+        Side of the square input.
+    kernel, stride : int, optional
+        Square kernel size and upsampling factor.
+    padding : {"valid", "same"}, optional
+        Keras semantics: ``(size - 1)·stride + max(kernel, stride)`` or
+        ``size·stride`` output pixels per axis.
+
+    Returns
+    -------
+    dict
+        ``taps`` (list of ``(r, c)`` output pixels inside the output, row-major),
+        ``out_size``, ``crop`` (pixels cut off at the top/left) and
+        ``overlap`` (int array ``(out, out)``: how many input pixels write
+        to each output pixel).
+
+    Examples
+    --------
+    Stride 2 with a 3×3 kernel: stamps overlap on every other row and column.
+
+    >>> scatter_taps(0, 0, size=3, kernel=3, stride=2)["overlap"][:3, :5]
+    array([[1, 1, 2, 1, 2],
+           [1, 1, 2, 1, 2],
+           [2, 2, 4, 2, 4]])
+    """
+    check_int("size", size, 1)
+    check_int("kernel", kernel, 1)
+    check_int("stride", stride, 1)
+    padding = check_padding(padding)
+    if isinstance(padding, int):
+        raise ValueError("`padding` must be 'valid' or 'same' for Keras' "
+                         f"Conv2DTranspose. Received: padding={padding!r}.")
+    _check_cell(row, col, size, "input")
+    out, crop = _transposed_geometry(size, kernel, stride, padding)
+    full = max((size - 1) * stride + kernel, out + crop)
+    overlap = np.zeros((full, full), dtype=int)
+    for i in range(size):
+        for j in range(size):
+            overlap[i * stride:i * stride + kernel, j * stride:j * stride + kernel] += 1
+    overlap = overlap[crop:crop + out, crop:crop + out]
+    taps = [(row * stride + t - crop, col * stride + u - crop)
+            for t in range(kernel) for u in range(kernel)]
+    taps = [(r, c) for r, c in taps if 0 <= r < out and 0 <= c < out]
+    return {"taps": taps, "out_size": out, "crop": crop, "overlap": overlap}
+
+
+def kind_layout(kind: str, size: int, kernel: int, stride: int, padding, dilation: int,
+                row: int, col: int, channels_in: int, channels_out: int) -> dict:
+    """Everything the explorer shows for one setting (clamping the selected pixel).
+
+    Parameters
+    ----------
+    kind : {"standard", "dilated", "depthwise separable", "transposed"}
+    size : int
+        Side of the square input.
+    kernel, stride, padding, dilation
+        Of the layer; ``dilation`` is used only by ``"dilated"``.
+    row, col : int
+        The selected pixel: an output pixel for the convolutions, an input
+        pixel for ``"transposed"``. Values past the edge are clamped.
+    channels_in, channels_out : int
+        ``C_in`` and ``F``.
+
+    Returns
+    -------
+    dict
+        The entries of :func:`conv_taps` or :func:`scatter_taps`, plus
+        ``kind``, ``size``, ``cell`` (the selected pixel after clamping),
+        ``selected_in`` (``"output"`` or ``"input"``), ``cost``
+        (:func:`~cnnlab.arith.convolutions.conv_kind_cost`) and ``table``
+        (rows ``(what, this layer, standard Conv2D)`` as text).
+
+    Examples
+    --------
+    >>> r = kind_layout("depthwise separable", 8, 3, 1, "same", 1, 9, 9, 16, 32)
+    >>> r["cell"], r["cost"]["params"], r["cost"]["standard"]["params"]
+    ((7, 7), 688, 4640)
+    """
+    check_choice("kind", kind, KINDS)
+    check_int("size", size, 1)
+    check_int("row", row, 0)
+    check_int("col", col, 0)
+    if kind != "dilated":
+        dilation = 1
+    cost = conv_kind_cost(kind, (size, size, channels_in), kernel, channels_out, stride,
+                          padding, dilation)
+    if kind == "transposed":
+        cell = (min(row, size - 1), min(col, size - 1))
+        geo = scatter_taps(*cell, size=size, kernel=kernel, stride=stride, padding=padding)
+        selected = "input"
+    else:
+        out = cost["output_shape"][0]
+        cell = (min(row, out - 1), min(col, out - 1))
+        geo = conv_taps(*cell, size=size, kernel=kernel, stride=stride, padding=padding,
+                        dilation=dilation)
+        selected = "output"
+    std = cost["standard"]
+
+    def size_text(shape):
+        return f"{shape[0]}×{shape[1]}×{shape[2]}"
+
+    table = [("output", size_text(cost["output_shape"]), size_text(std["output_shape"])),
+             ("parameters", f"{cost['params']:,}", f"{std['params']:,}"),
+             ("MACs", f"{cost['macs']:,}", f"{std['macs']:,}"),
+             ("receptive field", f"{cost['field']}×{cost['field']}",
+              f"{std['field']}×{std['field']}")]
+    return {**geo, "kind": kind, "size": size, "kernel": kernel, "stride": stride,
+            "dilation": dilation, "cell": cell, "selected_in": selected, "cost": cost,
+            "table": table}
+
+
+_HELP = {
+    "standard": "each output reads a k×k window of all C_in channels",
+    "dilated": "the same k×k taps, spread d pixels apart: a wider view, same cost",
+    "depthwise separable": "k×k per channel (depthwise), then 1×1 across channels",
+    "transposed": "each input pixel stamps a k×k×F copy of the kernel, s apart",
+}
+
+
+class ConvKindsExplorer(explorer_base()):
+    """One layer of each convolution kind: its taps, its output and its cost.
+
+    Parameters
+    ----------
+    kind : str, optional
+        Starting kind (default ``"dilated"``), one of
+        :data:`cnnlab.arith.convolutions.KINDS`.
+    size : int, optional
+        Starting input side (default 9; the slider runs from 3 to 16).
+    channels_in, channels_out : int, optional
+        Starting ``C_in`` and ``F`` (default 16 and 32, the lesson's example);
+        values from :data:`CHANNELS`.
+
+    Notes
+    -----
+    Controls: kind, kernel, stride, dilation (used by "dilated" only; disabled
+    otherwise), padding, ``C_in``, ``F``, input size, and the selected pixel's
+    row and column (an output pixel, or an input pixel for "transposed").
+    ``result`` is the dict of :func:`kind_layout`.
+
+    Examples
+    --------
+    >>> w = explorer(kind="standard")                   # doctest: +SKIP
+    >>> w.controls["kind"].value = "transposed"          # doctest: +SKIP
+    >>> w.result["out_size"]                             # doctest: +SKIP
+    19
+    """
+
+    figsize = (11, 4.2)
+
+    def __init__(self, *, kind: str = "dilated", size: int = 9, channels_in: int = 16,
+                 channels_out: int = 32):
+        import ipywidgets as widgets
+
+        check_choice("kind", kind, KINDS)
+        check_int("size", size, 3)
+        check_choice("channels_in", channels_in, CHANNELS)
+        check_choice("channels_out", channels_out, CHANNELS)
+        style = {"description_width": "initial"}
+        self._syncing = False
+        controls = {
+            "kind": widgets.ToggleButtons(options=KINDS, value=kind, description="kind",
+                                          style={"button_width": "10em"}),
+            "kernel": widgets.IntSlider(3, min=1, max=7, description="kernel"),
+            "stride": widgets.IntSlider(1, min=1, max=3, description="stride"),
+            "dilation": widgets.IntSlider(2, min=1, max=4, description="dilation",
+                                          disabled=kind != "dilated"),
+            "padding": widgets.Dropdown(options=["valid", "same"], value="valid",
+                                        description="padding"),
+            "channels_in": widgets.Dropdown(options=CHANNELS, value=channels_in,
+                                            description="C_in", style=style),
+            "channels_out": widgets.Dropdown(options=CHANNELS, value=channels_out,
+                                             description="F (out)", style=style),
+            "size": widgets.IntSlider(min(size, 16), min=3, max=16,
+                                      description="input size", style=style),
+            "row": widgets.IntSlider(0, min=0, max=15, description="pixel row", style=style),
+            "col": widgets.IntSlider(0, min=0, max=15, description="pixel col", style=style),
+        }
+        c = controls
+        controls["kind"].observe(self._kind_changed, names="value")
+        layout = widgets.VBox([
+            c["kind"],
+            widgets.HBox([c["kernel"], c["stride"], c["dilation"], c["padding"]],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([c["channels_in"], c["channels_out"], c["size"], c["row"], c["col"]],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+        ])
+        super().__init__(controls, layout_controls=layout)
+
+    def _kind_changed(self, change):
+        self.controls["dilation"].disabled = change["new"] != "dilated"
+
+    def compute(self, kind, kernel, stride, dilation, padding, channels_in, channels_out,
+                size, row, col) -> dict:
+        """The layout of :func:`kind_layout` for the controls' values."""
+        return kind_layout(kind, size, kernel, stride, padding, dilation, row, col,
+                           channels_in, channels_out)
+
+    def update(self, *args):
+        """Recompute and redraw, then fit the pixel sliders to the selectable grid."""
+        if self._syncing:
+            return
+        super().update(*args)
+        if self.result is None:
+            return
+        limit = (self.result["size"] if self.result["selected_in"] == "input"
+                 else self.result["out_size"]) - 1
+        row, col = self.controls["row"], self.controls["col"]
+        if row.max == limit and col.max == limit:
+            return
+        self._syncing = True
+        try:
+            row.max = col.max = limit
+        finally:
+            self._syncing = False
+        if (row.value, col.value) != self.result["cell"]:
+            super().update()
+
+    # -- drawing -------------------------------------------------------------
+    def _redraw(self):
+        """Draw onto the same three axes (no ``fig.clear()``): making axes is the slow part."""
+        if self._fig is None:
+            return super()._redraw()
+        self.draw(self.result, self._fig)
+        self._show()
+
+    def _axes(self, fig):
+        """The three panels: emptied and reused when ``fig`` holds them, else created."""
+        panels = getattr(self, "_panels", None)
+        if panels is not None and fig.axes == list(panels):
+            for ax in panels:
+                for artist in [*ax.images, *ax.patches, *ax.texts, *ax.collections,
+                               *ax.tables, *ax.lines]:
+                    artist.remove()
+            return panels
+        fig.clear()
+        self._panels = tuple(fig.subplots(1, 3,
+                                          gridspec_kw={"width_ratios": [4, 4, 4.4]}))
+        fig.subplots_adjust(left=0.02, right=0.99, top=0.82, bottom=0.04, wspace=0.12)
+        return self._panels
+
+    def draw(self, result: dict, fig) -> None:
+        """Input grid, output grid and the cost table."""
+        ax_in, ax_out, ax_tab = self._axes(fig)
+        if result["selected_in"] == "output":
+            self._draw_conv(result, ax_in, ax_out)
+        else:
+            self._draw_transposed(result, ax_in, ax_out)
+        self._draw_table(result, ax_tab)
+        k, kind = result["kernel"], result["kind"]
+        title = f"{kind}: {_HELP[kind]}"
+        if kind == "dilated":
+            d = result["dilation"]
+            title += f" (span d(k−1)+1 = {d}·{k - 1}+1 = {d * (k - 1) + 1})"
+        fig.suptitle(title, fontsize=10)
+
+    @staticmethod
+    def _grid(ax, shape, fill, cmap, vmax, annotate=None):
+        ax.imshow(fill, cmap=cmap, vmin=0, vmax=vmax, interpolation="nearest")
+        n_rows, n_cols = shape
+        # cell borders as two line collections (much cheaper than minor-tick grids)
+        ax.hlines(np.arange(-0.5, n_rows), -0.5, n_cols - 0.5, color="white", linewidth=1)
+        ax.vlines(np.arange(-0.5, n_cols), -0.5, n_rows - 0.5, color="white", linewidth=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if annotate is not None and annotate.size <= 256:
+            for (i, j), v in np.ndenumerate(annotate):
+                if v:
+                    ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color="0.2")
+
+    def _draw_conv(self, r, ax_in, ax_out):
+        import matplotlib.patches as patches
+
+        n, (before, after) = r["size"], r["pads"]
+        total = n + before + after
+        fill = np.zeros((total, total))
+        fill[before:before + n, before:before + n] = 0.35       # the real input
+        self._grid(ax_in, (total, total), fill, "Blues", 1.0)
+        for t, (i, j) in enumerate(r["taps"]):
+            ax_in.add_patch(patches.Rectangle((j + before - 0.5, i + before - 0.5), 1, 1,
+                                              facecolor="tab:red", alpha=0.75,
+                                              edgecolor="darkred"))
+            if len(r["taps"]) <= 49:
+                ax_in.text(j + before, i + before, str(t + 1), ha="center", va="center",
+                           fontsize=7, color="white")
+        if before or after:
+            ax_in.add_patch(patches.Rectangle((before - 0.5, before - 0.5), n, n, fill=False,
+                                              edgecolor="0.3", linestyle="--"))
+        pad_note = f", padded by {before}+{after}" if before or after else ""
+        ax_in.set_title(f"input {n}×{n}{pad_note}: the taps of the red output",
+                        fontsize=9)
+        o = r["out_size"]
+        fill = np.full((o, o), 0.35)
+        self._grid(ax_out, (o, o), fill, "Greens", 1.0)
+        i, j = r["cell"]
+        ax_out.add_patch(patches.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="tab:red",
+                                           alpha=0.75, edgecolor="darkred"))
+        ax_out.set_title(f"output {o}×{o}: pixel ({i}, {j}) reads {len(r['taps'])} taps",
+                         fontsize=9)
+        self._fit(ax_in, total)
+        self._fit(ax_out, o)
+
+    def _draw_transposed(self, r, ax_in, ax_out):
+        import matplotlib.patches as patches
+
+        n = r["size"]
+        self._grid(ax_in, (n, n), np.full((n, n), 0.35), "Blues", 1.0)
+        i, j = r["cell"]
+        ax_in.add_patch(patches.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="tab:red",
+                                          alpha=0.75, edgecolor="darkred"))
+        ax_in.set_title(f"input {n}×{n}: pixel ({i}, {j})", fontsize=9)
+        overlap, o = r["overlap"], r["out_size"]
+        self._grid(ax_out, (o, o), overlap, "Greens", max(int(overlap.max()), 1) * 1.6,
+                   annotate=overlap if o <= 16 else None)
+        for a, b in r["taps"]:
+            ax_out.add_patch(patches.Rectangle((b - 0.5, a - 0.5), 1, 1, fill=False,
+                                               edgecolor="tab:red", linewidth=2))
+        self._fit(ax_in, n)
+        self._fit(ax_out, o)
+        uneven = overlap.min() != overlap.max()
+        ax_out.set_title(f"output {o}×{o}: its stamp (red), stamps per pixel"
+                         + ("\n(uneven: a checkerboard)" if uneven else ""), fontsize=9)
+
+    @staticmethod
+    def _fit(ax, n):
+        ax.set_xlim(-0.5, n - 0.5)
+        ax.set_ylim(n - 0.5, -0.5)
+
+    @staticmethod
+    def _draw_table(r, ax):
+        ax.set_axis_off()
+        cost = r["cost"]
+        rows = [[what, mine, std] for what, mine, std in r["table"]]
+        mine = cost["keras_layer"].split(" ")[0]
+        if r["kind"] == "dilated":
+            mine += f" d={r['dilation']}"
+        table = ax.table(cellText=rows, colLabels=["", mine, "standard Conv2D"],
+                         cellLoc="right", colLoc="right", colWidths=[0.3, 0.36, 0.34],
+                         bbox=[0.0, 0.2, 1.0, 0.6])
+        table.auto_set_font_size(False)
+        table.set_fontsize(8.5)
+        ratio = cost["macs"] / cost["standard"]["macs"]
+        ax.set_title(f"MACs: {ratio:.3g}× a standard Conv2D", fontsize=9)
+
+
+def receptive_growth_figure(depth: int = 5, kernel: int = 3, fig=None):
+    """Receptive field of stacked convolutions: dilations 1, 2, 4, … against all 1.
+
+    Left: the receptive field after each layer, exponential for doubling
+    dilations and linear without them. Right: for three layers, how many
+    routes lead from each input pixel to one output
+    (:func:`~cnnlab.arith.convolutions.dilated_coverage`): doubling
+    dilations reach every pixel, equal dilations (2, 2, 2) leave holes.
+
+    Parameters
+    ----------
+    depth : int, optional
+        Number of layers on the left (default 5).
+    kernel : int, optional
+        Kernel size of every layer (default 3).
+    fig : matplotlib Figure, optional
+        Draw into this figure (cleared) instead of a new one.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = receptive_growth_figure(4)
+    >>> [line.get_ydata().tolist() for line in fig.axes[0].lines]
+    [[3, 7, 15, 31], [3, 5, 7, 9]]
+    """
+    from cnnlab.arith.convolutions import dilated_coverage, dilated_receptive_fields
+    from cnnlab.plot._figure import new_figure
+
+    depth = check_int("depth", depth, 1)
+    kernel = check_int("kernel", kernel, 2)
+    fig = new_figure(fig, figsize=(10, 3.4))
+    ax, ax_cov = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.4]})
+    layers = np.arange(1, depth + 1)
+    doubling = [2 ** i for i in range(depth)]
+    for dilations, label in ((doubling, "dilations 1, 2, 4, …"),
+                             ([1] * depth, "no dilation")):
+        fields = dilated_receptive_fields(dilations, kernel)
+        ax.plot(layers, fields, marker="o", label=label)
+        ax.annotate(str(fields[-1]), (layers[-1], fields[-1]), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize=8)
+    ax.set_xlabel("layers")
+    ax.set_ylabel("receptive field (pixels)")
+    ax.set_xticks(layers)
+    ax.legend(fontsize=8)
+    ax.set_title(f"{kernel}×{kernel} convolutions, stride 1", fontsize=10)
+    for offset, (dilations, colour) in enumerate((((1, 2, 4), "tab:blue"),
+                                                  ((2, 2, 2), "tab:orange"))):
+        counts = np.array(dilated_coverage(list(dilations), kernel))
+        x = np.arange(len(counts)) - (len(counts) - 1) / 2
+        ax_cov.bar(x + (offset - 0.5) * 0.4, counts, width=0.4, color=colour,
+                   label=f"dilations {dilations}: {np.count_nonzero(counts == 0)} holes")
+    ax_cov.set_xlabel("input pixel (0 = centre)")
+    ax_cov.set_ylabel("routes to one output")
+    ax_cov.legend(fontsize=8)
+    ax_cov.set_title("which pixels three layers really see", fontsize=10)
+    return fig
+
+
+def explorer(**kwargs) -> ConvKindsExplorer:
+    """Make the convolution kinds explorer (keyword arguments as :class:`ConvKindsExplorer`).
+
+    Examples
+    --------
+    >>> w = explorer(kind="transposed")          # doctest: +SKIP
+    """
+    return ConvKindsExplorer(**kwargs)
