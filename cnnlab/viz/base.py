@@ -27,8 +27,8 @@ class Explorer:
 
 def _make_base():
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import clear_output, display
+    from matplotlib.figure import Figure
+    from IPython.display import Image, clear_output, display
 
     class ExplorerBase(widgets.VBox):
         #: figure size in inches
@@ -92,8 +92,9 @@ def _make_base():
 
         def _redraw(self):
             if self._fig is None:
-                with plt.ioff():
-                    self._fig = plt.figure(figsize=self.figsize)
+                # Not through pyplot: pyplot keeps every figure it made until
+                # closed, and a widget's figure lives as long as the widget.
+                self._fig = Figure(figsize=self.figsize)
             self._fig.clear()
             self.draw(self.result, self._fig)
             self._show()
@@ -103,9 +104,13 @@ def _make_base():
             from IPython import get_ipython
             if get_ipython() is None:   # plain Python (tests, doctests): nothing to display
                 return
+            # Our own PNG rather than display(fig): a Figure made outside
+            # pyplot has no formatter until the notebook backend is loaded.
+            buf = io.BytesIO()
+            self._fig.savefig(buf, format="png", bbox_inches="tight")
             with self.out:
                 clear_output(wait=True)
-                display(self._fig)
+                display(Image(data=buf.getvalue(), format="png"))
 
         def figure_png(self) -> bytes:
             """The current figure as PNG bytes (tests compare these)."""
