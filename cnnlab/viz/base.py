@@ -6,7 +6,10 @@ a message label and an ``Output`` with one matplotlib figure. Subclasses set
 
 - ``compute(**values) -> dict``: pure, fast, no drawing; raises ``ValueError``
   with a readable message for values that make no sense;
-- ``draw(result, fig)``: draw ``result`` onto the (cleared) figure ``fig``.
+- ``draw(result, fig)``: draw ``result`` onto the (cleared) figure ``fig``;
+  or, for a widget whose layout never changes, take its axes from
+  ``self.panels(fig, n, ...)``, which reuses and empties them on every update
+  instead of clearing the figure (making axes is the slow part of a redraw).
 
 Errors from ``compute`` go to the message label, never to a traceback; any
 other exception is shown in the label *and* recorded in ``self.error`` so
@@ -95,9 +98,33 @@ def _make_base():
                 # Not through pyplot: pyplot keeps every figure it made until
                 # closed, and a widget's figure lives as long as the widget.
                 self._fig = Figure(figsize=self.figsize)
-            self._fig.clear()
+            if not getattr(self, "_panels", None):
+                self._fig.clear()
             self.draw(self.result, self._fig)
             self._show()
+
+        def panels(self, fig, ncols: int, *, width_ratios=None, **adjust):
+            """A row of ``ncols`` axes for ``draw``, emptied and kept between updates.
+
+            On the first call (or when ``fig`` holds other axes) the figure is
+            cleared and the row is made with ``width_ratios``, then laid out with
+            ``fig.subplots_adjust(**adjust)``. Later calls remove what the last
+            ``draw`` put on the axes and on the figure, and return the same axes.
+            """
+            panels = getattr(self, "_panels", None)
+            if panels and fig.axes == list(panels):
+                for ax in panels:
+                    for artist in [*ax.images, *ax.patches, *ax.texts, *ax.collections,
+                                   *ax.tables, *ax.lines, *ax.artists]:
+                        artist.remove()
+                for text in list(fig.texts):
+                    text.remove()
+                return panels
+            fig.clear()
+            self._panels = tuple(fig.subplots(1, ncols,
+                                              gridspec_kw={"width_ratios": width_ratios}))
+            fig.subplots_adjust(**adjust)
+            return self._panels
 
         def _show(self):
             """Put the current figure into the Output (only inside IPython)."""

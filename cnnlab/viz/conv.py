@@ -360,36 +360,15 @@ class ConvExplorer(explorer_base()):
             return f"y[{cell[0]},{cell[1]}] = {value:g} (every product is 0)"
         return f"y[{cell[0]},{cell[1]}] = {' + '.join(terms)} = {value:g}"
 
-    def _redraw(self):
-        """Redraw onto the same axes (no ``fig.clear()``): rebuilding axes is the slow part."""
-        if self._fig is None:
-            return super()._redraw()
-
-        self.draw(self.result, self._fig)
-        self._show()
-
-    def _axes(self, fig):
-        """The three panels: reused when ``fig`` already holds them, else created."""
-        axes = getattr(self, "_panels", None)
-        if axes is not None and fig.axes == list(axes):
-            for ax in axes:                       # strip artists, keep the axes
-                for artist in [*ax.images, *ax.patches, *ax.texts, *ax.artists]:
-                    artist.remove()
-            for text in fig.texts:
-                text.remove()
-            return axes
-        fig.clear()
-        self._panels = tuple(fig.subplots(1, 3, gridspec_kw={"width_ratios": [4, 2.2, 4]}))
-        fig.subplots_adjust(left=0.02, right=0.98, top=0.88, bottom=0.2, wspace=0.15)
-        return self._panels
-
     def draw(self, result: dict, fig) -> None:
         """Padded input with the window's taps, the kernel, and the output."""
         import matplotlib.patches as patches
 
         from cnnlab.plot import matrix
 
-        ax_in, ax_k, ax_out = self._axes(fig)
+        ax_in, ax_k, ax_out = self.panels(
+            fig, 3, width_ratios=[4, 2.2, 4],
+            left=0.02, right=0.98, top=0.88, bottom=0.2, wspace=0.15)
         (top, _), (left, _) = result["pads"]
         padded, small = result["padded"], result["small"]
         matrix(ax_in, padded, annotate=small, cmap="Blues" if small else "gray",

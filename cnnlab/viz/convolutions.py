@@ -340,31 +340,11 @@ class ConvKindsExplorer(explorer_base()):
             super().update()
 
     # -- drawing -------------------------------------------------------------
-    def _redraw(self):
-        """Draw onto the same three axes (no ``fig.clear()``): making axes is the slow part."""
-        if self._fig is None:
-            return super()._redraw()
-        self.draw(self.result, self._fig)
-        self._show()
-
-    def _axes(self, fig):
-        """The three panels: emptied and reused when ``fig`` holds them, else created."""
-        panels = getattr(self, "_panels", None)
-        if panels is not None and fig.axes == list(panels):
-            for ax in panels:
-                for artist in [*ax.images, *ax.patches, *ax.texts, *ax.collections,
-                               *ax.tables, *ax.lines]:
-                    artist.remove()
-            return panels
-        fig.clear()
-        self._panels = tuple(fig.subplots(1, 3,
-                                          gridspec_kw={"width_ratios": [4, 4, 4.4]}))
-        fig.subplots_adjust(left=0.02, right=0.99, top=0.82, bottom=0.04, wspace=0.12)
-        return self._panels
-
     def draw(self, result: dict, fig) -> None:
         """Input grid, output grid and the cost table."""
-        ax_in, ax_out, ax_tab = self._axes(fig)
+        ax_in, ax_out, ax_tab = self.panels(
+            fig, 3, width_ratios=[4, 4, 4.4],
+            left=0.02, right=0.99, top=0.82, bottom=0.04, wspace=0.12)
         if result["selected_in"] == "output":
             self._draw_conv(result, ax_in, ax_out)
         else:
