@@ -178,25 +178,41 @@ def as_dataset(x, y, batch_size: int = 32, shuffle: bool = True, augment=None,
     ([None, 4, 4, 1], 'int32')
     """
     x, y = check_images_labels(x, y)
-    check_int("batch_size", batch_size, 1)
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}.")
+    _check_batching(batch_size, seed)
     if augment is not None and not callable(augment):
         raise ValueError("`augment` must be a callable or a Keras layer. "
                          f"Received: augment={augment!r}.")
     import tensorflow as tf
 
-    ds = tf.data.Dataset.from_tensor_slices((x, y))
-    if cache:
-        ds = ds.cache()
-    if shuffle:
-        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    ds = ds.batch(batch_size)
+    ds = _batched(x, y, batch_size, shuffle, seed, cache)
     if augment is not None:
         fn = _batch_augmenter(augment)
         ds = ds.map(lambda images, labels: (fn(images), labels),
                     num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def _check_batching(batch_size, seed) -> None:
+    """The `batch_size` and `seed` checks both pipelines share."""
+    check_int("batch_size", batch_size, 1)
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}.")
+
+
+def _batched(x, targets, batch_size, shuffle, seed, cache):
+    """``from_tensor_slices → cache → shuffle → batch`` of checked arrays.
+
+    The cache sits before the shuffle, so the pairs are read once and
+    reshuffled every epoch; images and targets stay paired.
+    """
+    import tensorflow as tf
+
+    ds = tf.data.Dataset.from_tensor_slices((x, targets))
+    if cache:
+        ds = ds.cache()
+    if shuffle:
+        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size)
 
 
 def _batch_augmenter(augment):
@@ -320,14 +336,7 @@ def segmentation_dataset(x, masks, batch_size: int = 32, shuffle: bool = True,
     [(2, 8, 8, 1), (2, 8, 8, 1), (1, 8, 8, 1)]
     """
     x, masks = check_images_masks(x, masks)
-    check_int("batch_size", batch_size, 1)
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}.")
+    _check_batching(batch_size, seed)
     import tensorflow as tf
 
-    ds = tf.data.Dataset.from_tensor_slices((x, masks))
-    if cache:
-        ds = ds.cache()
-    if shuffle:
-        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return _batched(x, masks, batch_size, shuffle, seed, cache).prefetch(tf.data.AUTOTUNE)
