@@ -11,8 +11,9 @@
 - :func:`subset`: some classes and/or a few labels per class.
 - :func:`available`: is a set loadable right now; :class:`DataUnavailableError`
   otherwise, raised at once with the file to fetch and where to put it.
-- :func:`as_dataset`: a ``tf.data`` pipeline (imported on first use, so
-  ``import cnnlab.data`` never imports TensorFlow).
+- :func:`as_dataset` / :func:`segmentation_dataset`: ``tf.data`` pipelines of
+  (images, labels) and (images, masks); imported on first use, so
+  ``import cnnlab.data`` never imports TensorFlow.
 
 Examples
 --------
@@ -29,15 +30,17 @@ from cnnlab.data.synthetic import SHAPE_CLASSES, make_shapes, shapes
 
 __all__ = ["DataUnavailableError", "NAMES", "SHAPE_CLASSES", "as_dataset", "available",
            "load", "make_shapes", "names", "sample_image", "sample_image_names",
-           "shapes", "subset"]
+           "segmentation_dataset", "shapes", "subset"]
+
+_PIPELINES = ("as_dataset", "segmentation_dataset")
 
 
 def __getattr__(name: str):
-    if name == "as_dataset":          # TensorFlow is imported only now
-        from cnnlab.data.pipeline import as_dataset
-        return as_dataset
+    if name in _PIPELINES:            # TensorFlow is imported only now
+        from cnnlab.data import pipeline
+        return getattr(pipeline, name)
     raise AttributeError(f"module 'cnnlab.data' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | {"as_dataset"})
+    return sorted(set(globals()) | set(_PIPELINES))
