@@ -60,7 +60,8 @@ EXPLORER_JS = """
   for (const box of document.querySelectorAll('.jp-OutputArea-output .widget-vbox')) {
     const kids = Array.from(box.children);
     if (kids.length >= 3 && kids[1].classList.contains('widget-html')
-        && kids[2].classList.contains('widget-output')) {
+        && (kids[2].classList.contains('widget-image')
+            || kids[2].classList.contains('widget-output'))) {
       found.push(box);
     }
   }
@@ -324,7 +325,8 @@ def find_explorers(page) -> list:
 def output_snapshot(explorer) -> str:
     """What the widget shows: its Output area (figure bytes, text) and any extra children."""
     return explorer.evaluate("""box => Array.from(box.children).slice(2).map(c => {
-        const imgs = Array.from(c.querySelectorAll('img')).map(i => i.src);
+        const imgs = (c.tagName === 'IMG' ? [c] : Array.from(c.querySelectorAll('img')))
+            .map(i => i.src);
         return imgs.join('|') + '\\n' + c.innerText;
     }).join('\\n---\\n')""")
 

@@ -169,7 +169,7 @@ def test_progress_bar_mode_writes_a_tqdm_bar(capsys):
     bar = ProgressBar(mode="bar", min_interval=0.0)
     fit(model, (x, y), epochs=2, batch_size=8, verbose=False, callbacks=[bar])
     err = capsys.readouterr().err
-    assert "epoch 2/2" in err and "6/6" in err and "accuracy" in err
+    assert "epoch 2/2" in err and "12/12" in err and "accuracy" in err
 
 
 def test_live_plot_draws_the_history():

@@ -1,10 +1,10 @@
 """Progress callbacks for :func:`cnnlab.train.fit`: a tqdm bar, per-epoch lines, a live plot.
 
-- :class:`ProgressBar` shows one ``tqdm.auto`` bar per epoch (a widget in
-  JupyterLab and Colab, text in a terminal) with the loss and accuracy as
-  postfix, refreshed at most every ``min_interval`` seconds. In a
-  non-interactive session (no terminal and no notebook, or ``CI`` set) it
-  prints one compact line per epoch instead, so CI logs stay short.
+- :class:`ProgressBar` shows one progress display for the whole run
+  (:class:`cnnlab._progress.RunProgress`: an in-place bar in a notebook that
+  stays readable when saved, a tqdm bar in a terminal, one line per epoch in
+  CI logs) with the loss and accuracy, refreshed at most every
+  ``min_interval`` seconds.
 - :class:`LivePlot` redraws loss/accuracy curves after every epoch in one
   notebook output (an IPython display handle updated in place).
 
@@ -19,42 +19,15 @@ Examples
 """
 from __future__ import annotations
 
-import os
 import sys
-import threading
 import time
 
 import keras
 
+from cnnlab._progress import RunProgress, in_notebook, interactive_session
+
 __all__ = ["ProgressBar", "LivePlot", "EpochRecorder", "interactive_session",
            "in_notebook", "format_logs"]
-
-
-def in_notebook() -> bool:
-    """True inside a Jupyter/Colab kernel (where a widget or display can be shown)."""
-    if "google.colab" in sys.modules:
-        return True
-    shell = sys.modules.get("IPython")
-    if shell is None:
-        return False
-    try:
-        ip = shell.get_ipython()
-    except AttributeError:
-        return False
-    return ip is not None and type(ip).__name__ in ("ZMQInteractiveShell", "Shell")
-
-
-def interactive_session(stream=None) -> bool:
-    """A notebook, or a terminal on `stream` (default stderr), and not a CI job."""
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false"):
-        return False
-    if in_notebook():
-        return True
-    stream = stream or sys.stderr
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
 
 
 def format_logs(logs: dict, keys=None) -> str:
@@ -90,15 +63,19 @@ class EpochRecorder(keras.callbacks.Callback):
 
 
 class ProgressBar(keras.callbacks.Callback):
-    """An epoch bar (``tqdm.auto``) in notebooks and terminals, one line per epoch elsewhere.
+    """One progress display for the whole run (:class:`cnnlab._progress.RunProgress`).
+
+    In a notebook: a single bar over all epochs' batches, updated in place,
+    whose last state (epochs, loss, accuracy, time) stays readable in the saved
+    notebook. In a terminal: one tqdm bar. Elsewhere (CI logs): one line per epoch.
 
     Parameters
     ----------
     mode : {"auto", "bar", "lines"}
-        ``"auto"``: a bar in an interactive session, lines otherwise.
+        ``"auto"``: the display that fits where the code runs; ``"bar"``: a
+        bar (notebook or terminal); ``"lines"``: one printed line per epoch.
     min_interval : float
-        Seconds between two bar refreshes during an epoch (per-batch updates
-        are throttled so the bar costs nothing measurable).
+        Seconds between two refreshes during an epoch.
     file : file-like, optional
         Where lines go (default ``sys.stdout``).
     """
@@ -110,60 +87,51 @@ class ProgressBar(keras.callbacks.Callback):
         if mode not in ("auto", "bar", "lines"):
             raise ValueError("`mode` must be one of 'auto', 'bar', 'lines'. "
                              f"Received: mode={mode!r}.")
-        self.mode = ("bar" if interactive_session() else "lines") if mode == "auto" else mode
+        if mode == "bar":
+            mode = "notebook" if in_notebook() else "terminal"
+        self.mode = mode
         self.min_interval = min_interval
         self.file = file
-        self._bar = None
-        self._lock = threading.Lock()
-        self._last = 0.0
+        self.display = None
         self._done = 0
         self._start = 0.0
+        self._label = ""
 
-    # keras hooks -----------------------------------------------------------
+    def on_train_begin(self, logs=None):
+        epochs, steps = self.params.get("epochs"), self.params.get("steps")
+        total = epochs * steps if epochs and steps else None
+        self.display = RunProgress(total, desc=f"epoch 1/{epochs}", unit="batch",
+                                   mode=self.mode, min_interval=self.min_interval,
+                                   file=self.file)
+
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
         self._done = 0
         self._label = f"epoch {epoch + 1}/{self.params.get('epochs', '?')}"
-        if self.mode == "bar":
-            from tqdm.auto import tqdm
-            self._bar = tqdm(total=self.params.get("steps"), desc=self._label,
-                             unit="batch", leave=True, dynamic_ncols=True,
-                             mininterval=self.min_interval)
-            self._last = time.perf_counter()
+        if self.display is None:
+            self.on_train_begin()
+        self.display.update(0, desc=self._label, refresh=True)
 
     def on_train_batch_end(self, batch, logs=None):
-        if self._bar is None:
+        if self.display is None or batch + 1 <= self._done:
             return
-        now = time.perf_counter()
-        if now - self._last < self.min_interval:
-            return
-        with self._lock:
-            if self._bar is None or batch + 1 <= self._done:
-                return
-            self._bar.update(batch + 1 - self._done)
-            self._done = batch + 1
-            self._bar.set_postfix_str(format_logs(logs or {}, _train_keys(logs or {})),
-                                      refresh=False)
-            self._last = now
+        advanced, self._done = batch + 1 - self._done, batch + 1
+        self.display.update(advanced, postfix=format_logs(logs or {}, _train_keys(logs or {})))
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
+        steps = self.params.get("steps") or self._done
+        if self.display is None:
+            return
+        self.display.update(max(steps - self._done, 0), postfix=format_logs(logs),
+                            refresh=True)
+        self._done = steps
         seconds = time.perf_counter() - self._start
-        if self.mode == "bar" and self._bar is not None:
-            with self._lock:
-                total = self._bar.total or self._done
-                self._bar.update(max(total - self._done, 0))
-                self._bar.set_postfix_str(format_logs(logs), refresh=False)
-                self._bar.close()
-                self._bar = None
-        else:
-            print(f"{self._label} · {seconds:.1f} s · {format_logs(logs)}",
-                  file=self.file or sys.stdout, flush=True)
+        self.display.mark(f"{self._label} · {seconds:.1f} s · {format_logs(logs)}")
 
     def on_train_end(self, logs=None):
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
+        if self.display is not None:
+            self.display.close()
 
 
 def _train_keys(logs: dict) -> list:

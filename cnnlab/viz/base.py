@@ -1,7 +1,12 @@
 """The shape every cnnlab widget shares: controls, a pure ``compute``, a ``draw``.
 
-A widget is an :class:`Explorer`, an ``ipywidgets.VBox`` holding its controls,
-a message label and an ``Output`` with one matplotlib figure. Subclasses set
+A widget is an ``ipywidgets.VBox`` holding its controls, a message label and
+an ``Image`` widget showing one matplotlib figure as PNG. (An ``Image``, not an
+``Output`` with ``clear_output``/``display``: nbclient, the engine behind
+nbconvert, papermill and Jupyter Book, imitates the Output widget by sending
+comm messages on the shell channel it is reading at the same time, and hangs
+until its cell timeout -- jupyter/nbclient#312. Setting an Image's value is a
+plain state update, which is also quicker in the browser.) Subclasses set
 ``self.controls`` (a dict name -> ipywidget) and implement
 
 - ``compute(**values) -> dict``: pure, fast, no drawing; raises ``ValueError``
@@ -24,14 +29,9 @@ import time
 import traceback
 
 
-class Explorer:
-    """Mixin-free base; the real class is created lazily to keep imports cheap."""
-
-
 def _make_base():
     import ipywidgets as widgets
     from matplotlib.figure import Figure
-    from IPython.display import Image, clear_output, display
 
     class ExplorerBase(widgets.VBox):
         #: figure size in inches
@@ -41,7 +41,7 @@ def _make_base():
             super().__init__(**kwargs)
             self.controls = dict(controls)
             self.message = widgets.HTML()
-            self.out = widgets.Output()
+            self.out = widgets.Image(format="png")
             self.result = None
             self.error = None
             self.updates = 0
@@ -127,17 +127,13 @@ def _make_base():
             return self._panels
 
         def _show(self):
-            """Put the current figure into the Output (only inside IPython)."""
+            """Put the current figure into the Image widget (only inside IPython)."""
             from IPython import get_ipython
             if get_ipython() is None:   # plain Python (tests, doctests): nothing to display
                 return
-            # Our own PNG rather than display(fig): a Figure made outside
-            # pyplot has no formatter until the notebook backend is loaded.
             buf = io.BytesIO()
             self._fig.savefig(buf, format="png", bbox_inches="tight")
-            with self.out:
-                clear_output(wait=True)
-                display(Image(data=buf.getvalue(), format="png"))
+            self.out.value = buf.getvalue()
 
         def figure_png(self) -> bytes:
             """The current figure as PNG bytes (tests compare these)."""
