@@ -172,12 +172,11 @@ class LivePlot(keras.callbacks.Callback):
 
     def draw(self):
         """Redraw the curves into ``self.figure`` (a matplotlib Figure, no pyplot)."""
-        from matplotlib.figure import Figure
+        from cnnlab.plot._figure import new_figure
 
         panels = [m for m in self.metrics if m in self.history]
         if self.figure is None:
-            self.figure = Figure(figsize=(4.2 * max(len(panels), 1), 3.2),
-                                 layout="constrained")
+            self.figure = new_figure(figsize=(4.2 * max(len(panels), 1), 3.2))
         fig = self.figure
         fig.clear()
         axes = fig.subplots(1, max(len(panels), 1), squeeze=False)[0]
@@ -202,8 +201,6 @@ class LivePlot(keras.callbacks.Callback):
 
     def png(self) -> bytes:
         """The current figure as PNG bytes."""
-        import io
+        from cnnlab.plot._figure import to_png
 
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=90)
-        return buffer.getvalue()
+        return to_png(self.figure, dpi=90, tight=False)

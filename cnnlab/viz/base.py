@@ -24,14 +24,14 @@ and assert on ``self.result`` and ``self.figure_png()``.
 from __future__ import annotations
 
 import html
-import io
 import time
 import traceback
 
 
 def _make_base():
     import ipywidgets as widgets
-    from matplotlib.figure import Figure
+
+    from cnnlab.plot._figure import new_figure, to_png
 
     class ExplorerBase(widgets.VBox):
         #: figure size in inches
@@ -97,7 +97,7 @@ def _make_base():
             if self._fig is None:
                 # Not through pyplot: pyplot keeps every figure it made until
                 # closed, and a widget's figure lives as long as the widget.
-                self._fig = Figure(figsize=self.figsize)
+                self._fig = new_figure(figsize=self.figsize, layout=None)
             if not getattr(self, "_panels", None):
                 self._fig.clear()
             self.draw(self.result, self._fig)
@@ -131,16 +131,11 @@ def _make_base():
             from IPython import get_ipython
             if get_ipython() is None:   # plain Python (tests, doctests): nothing to display
                 return
-            buf = io.BytesIO()
-            self._fig.savefig(buf, format="png", bbox_inches="tight")
-            self.out.value = buf.getvalue()
+            self.out.value = to_png(self._fig)
 
         def figure_png(self) -> bytes:
             """The current figure as PNG bytes (tests compare these)."""
-            buf = io.BytesIO()
-            if self._fig is not None:
-                self._fig.savefig(buf, format="png", dpi=50)
-            return buf.getvalue()
+            return b"" if self._fig is None else to_png(self._fig, dpi=50, tight=False)
 
     return ExplorerBase
 
