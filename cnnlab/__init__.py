@@ -36,7 +36,21 @@ _SUBMODULES = ("arith", "ops", "data", "models", "train", "plot", "viz", "augmen
                "transfer", "history", "notebooks",
                "check", "config", "environment")
 
-__all__ = ["by_profile", "profile", "seed", "setup", *_SUBMODULES]
+__all__ = ["by_profile", "profile", "seed", "setup", "show", *_SUBMODULES]
+
+
+def show(mapping=None, /, **values):
+    """Name the values a cell shows: ``cnnlab.show(params=25_120, ratio=78.5)``.
+
+    See :func:`cnnlab._display.show`.
+
+    Examples
+    --------
+    >>> show(params=25120)
+    params 25,120
+    """
+    from cnnlab._display import show as _show
+    return _show(mapping, **values)
 
 
 def setup(**kwargs):

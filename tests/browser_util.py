@@ -82,10 +82,53 @@ def has_widgets(path: Path) -> bool:
     return any(c.cell_type == "code" and "cnnlab.viz" in c.source for c in nb.cells)
 
 
-def copy_with_check_cell(src: Path, dst_dir: Path) -> Path:
-    """Copy a notebook into ``dst_dir`` with :data:`CHECK_CELL` appended."""
+def _names(source: str) -> tuple[set, set]:
+    """(names a cell defines, names it reads) -- from its AST, magics blanked out."""
+    import ast
+    code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                     for line in source.splitlines())
+    defined, used = set(), set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name):
+            (defined if isinstance(node.ctx, ast.Store) else used).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            defined.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return defined, used
+
+
+def widget_cells(cells) -> list[int]:
+    """Indices of the code cells a notebook's widgets need, in order.
+
+    The set-up cell, every cell that mentions ``cnnlab.viz`` and, going
+    backwards, each earlier cell that defines a name one of those reads (so a
+    widget that shows a trained model keeps the cell that trains it, and
+    nothing else of the lesson runs).
+    """
+    code = [i for i, c in enumerate(cells) if c.cell_type == "code"]
+    keep = {code[0]} if code else set()
+    needed: set = set()
+    for i in reversed(code):
+        defined, used = _names(cells[i].source)
+        if "cnnlab.viz" in cells[i].source or defined & needed:
+            keep.add(i)
+            needed = (needed - defined) | used
+    return sorted(keep)
+
+
+def copy_with_check_cell(src: Path, dst_dir: Path, *, widgets_only: bool = True) -> Path:
+    """Copy a notebook into ``dst_dir`` with :data:`CHECK_CELL` appended.
+
+    With ``widgets_only`` (the default) the copy keeps only :func:`widget_cells`
+    (and the markdown right before each, for readable screenshots).
+    """
     import nbformat
     nb = nbformat.read(src, as_version=4)
+    if widgets_only:
+        keep = set(widget_cells(nb.cells))
+        keep |= {i - 1 for i in keep if i > 0 and nb.cells[i - 1].cell_type == "markdown"}
+        nb.cells = [c for i, c in enumerate(nb.cells) if i == 0 or i in keep]
     cell = nbformat.v4.new_code_cell(CHECK_CELL)
     cell["id"] = "cnnlab-browser-check"
     nb.cells.append(cell)

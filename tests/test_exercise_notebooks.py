@@ -32,6 +32,7 @@ def execute(path: Path):
     nb = nbformat.read(path, as_version=4)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    env["CNNLAB_PROFILE"] = "full"          # the default a learner gets
     client = NotebookClient(nb, kernel_name="python3", timeout=CELL_TIMEOUT,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute(env=env)          # raises CellExecutionError if a cell fails

@@ -1,0 +1,90 @@
+"""Labelled values for a notebook cell: ``cnnlab.show(params=25_120, ratio=78.5)``.
+
+A cell that ends in a bare tuple prints ``(25120, 320, 78)``: the learner has
+to guess which number is which, and count digits. :func:`show` gives each
+value its name and formats it for reading -- integers with thousands
+separators, floats to four significant digits, shapes as ``28 × 28 × 1`` --
+as a small HTML table in a notebook and one plain line elsewhere (saved
+notebooks keep both).
+
+Examples
+--------
+>>> show(dense=25120, conv=320, ratio=78.5)
+dense 25,120 · conv 320 · ratio 78.5
+>>> show(shape=(None, 28, 28, 1), accuracy=0.97812)
+shape (None, 28, 28, 1) · accuracy 0.9781
+"""
+from __future__ import annotations
+
+import html
+import numbers
+
+
+def format_value(value) -> str:
+    """One value as a learner reads it.
+
+    Examples
+    --------
+    >>> format_value(138357544), format_value(0.000123456), format_value(True)
+    ('138,357,544', '0.0001235', 'True')
+    >>> format_value((1438, 28, 28, 1))
+    '(1438, 28, 28, 1)'
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return str(value)
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if number == int(number) and abs(number) < 1e15:
+            return f"{int(number):,}" if abs(number) >= 1e4 else f"{number:g}"
+        return f"{number:,.4g}" if abs(number) >= 1 else f"{number:.4g}"
+    if isinstance(value, tuple) or type(value).__name__ == "TensorShape":
+        # a shape: plain integers (a separator would read as another axis)
+        items = [str(v) if isinstance(v, numbers.Integral) or v is None else format_value(v)
+                 for v in tuple(value)]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    if isinstance(value, list):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    if hasattr(value, "shape") and hasattr(value, "dtype") and getattr(value, "ndim", 1) == 0:
+        return format_value(value.item())
+    return str(value)
+
+
+class Labelled(dict):
+    """A dict of named values that displays as a table (see :func:`show`)."""
+
+    def __repr__(self) -> str:
+        return " · ".join(f"{name} {format_value(v)}" for name, v in self.items())
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(str(name))}</th>"
+            f"<td style='text-align:right'>{html.escape(format_value(v))}</td></tr>"
+            for name, v in self.items())
+        return f"<table>{rows}</table>"
+
+
+def show(mapping: dict | None = None, /, **values) -> Labelled:
+    """Name the values a cell shows; display them as a table.
+
+    Parameters
+    ----------
+    mapping : dict, optional
+        Values whose names are not Python identifiers (``{"MACs, 3x3": …}``).
+    **values
+        ``name=value`` pairs, shown in order.
+
+    Returns
+    -------
+    Labelled
+        A ``dict`` (index it as usual) that displays as a small table.
+
+    Examples
+    --------
+    >>> show({"MACs, 1x1": 4816896}, parameters=6176)
+    MACs, 1x1 4,816,896 · parameters 6,176
+    >>> show(a=1)["a"]
+    1
+    """
+    return Labelled({**(mapping or {}), **values})
