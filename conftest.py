@@ -24,6 +24,8 @@ SPREAD_FILES = {"test_lessons_run.py", "test_exercise_notebooks.py"}
 def pytest_collection_modifyitems(config, items):
     import pytest
 
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         if item.path.name not in SPREAD_FILES:
             item.add_marker(pytest.mark.xdist_group(item.path.name))
