@@ -33,7 +33,7 @@ from cnnlab.config import by_profile, profile, seed  # noqa: E402  (light, pure 
 __version__ = "0.1.0"
 
 _SUBMODULES = ("arith", "ops", "data", "models", "train", "plot", "viz", "augment",
-               "transfer", "history", "notebooks",
+               "transfer", "history", "notebooks", "explain",
                "check", "config", "environment")
 
 __all__ = ["by_profile", "profile", "seed", "setup", "show", *_SUBMODULES]

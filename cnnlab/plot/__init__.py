@@ -9,11 +9,14 @@ to draw into an existing one (widgets do). Keras is imported only by
 - images:   :func:`image_grid`, :func:`feature_maps`, :func:`conv_filters`,
   :func:`channel_grid`
 - charts:   :func:`confusion_matrix`, :func:`bars`
+- heatmaps: :func:`heatmap_grid`, :func:`overlay`, :func:`embedding`
 """
 from cnnlab.plot.arrays import image, matrix
 from cnnlab.plot.charts import bars, confusion_matrix
+from cnnlab.plot.heatmaps import embedding, heatmap_grid, overlay
 from cnnlab.plot.images import channel_grid, conv_filters, feature_maps, image_grid
 from cnnlab.plot.training import training_curves
 
-__all__ = ["bars", "channel_grid", "confusion_matrix", "conv_filters", "feature_maps",
-           "image", "image_grid", "matrix", "training_curves"]
+__all__ = ["bars", "channel_grid", "confusion_matrix", "conv_filters", "embedding",
+           "feature_maps", "heatmap_grid", "image", "image_grid", "matrix", "overlay",
+           "training_curves"]
