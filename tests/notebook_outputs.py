@@ -64,7 +64,9 @@ def cell_problems(index: int, cell) -> list[str]:
     last = [ln for ln in source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if last and last[-1].rstrip().endswith(";"):
         found.append(f"cell {index}: ends with ';' (hides its value)")
-    if PLOT_CALL.search(source) and "cnnlab.plot." in source and pngs == 0:
+    # a top-level call (not one in an `if online:` branch) must show its picture
+    top_level = "\n".join(ln for ln in source.splitlines() if ln[:1] not in (" ", "\t"))
+    if "cnnlab.plot." in top_level and PLOT_CALL.search(top_level) and pngs == 0:
         found.append(f"cell {index}: calls cnnlab.plot but shows no picture")
     runs = max(1, len(FIT_CALL.findall(source)))
     if progress > runs:
