@@ -68,7 +68,10 @@ def cell_problems(index: int, cell) -> list[str]:
     top_level = "\n".join(ln for ln in source.splitlines() if ln[:1] not in (" ", "\t"))
     if "cnnlab.plot." in top_level and PLOT_CALL.search(top_level) and pngs == 0:
         found.append(f"cell {index}: calls cnnlab.plot but shows no picture")
-    runs = max(1, len(FIT_CALL.findall(source)))
+    # each cnnlab.train.fit prints one start line ("cnnlab.train: CPU …")
+    started = sum(_text(o.get("text", "")).count("cnnlab.train:") for o in outputs
+                  if o.get("output_type") == "stream")
+    runs = max(1, started, len(FIT_CALL.findall(source)))
     if progress > runs:
         found.append(f"cell {index}: {progress} progress displays for {runs} training run(s)")
     return found

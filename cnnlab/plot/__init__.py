@@ -4,6 +4,7 @@ Functions that make a figure return it (never ``plt.show()``); pass ``fig=``
 to draw into an existing one (widgets do). Keras is imported only by
 :func:`feature_maps`.
 
+- figure:   :func:`figure` (an empty figure that displays itself, for your own axes)
 - arrays:   :func:`matrix`, :func:`image` (draw on a given axes)
 - training: :func:`training_curves`
 - images:   :func:`image_grid`, :func:`feature_maps`, :func:`conv_filters`,
@@ -11,6 +12,7 @@ to draw into an existing one (widgets do). Keras is imported only by
 - charts:   :func:`confusion_matrix`, :func:`bars`
 - heatmaps: :func:`heatmap_grid`, :func:`overlay`, :func:`embedding`
 """
+from cnnlab.plot._figure import new_figure as figure
 from cnnlab.plot.arrays import image, matrix
 from cnnlab.plot.charts import bars, confusion_matrix
 from cnnlab.plot.heatmaps import embedding, heatmap_grid, overlay
@@ -18,5 +20,5 @@ from cnnlab.plot.images import channel_grid, conv_filters, feature_maps, image_g
 from cnnlab.plot.training import training_curves
 
 __all__ = ["bars", "channel_grid", "confusion_matrix", "conv_filters", "embedding",
-           "feature_maps", "heatmap_grid", "image", "image_grid", "matrix", "overlay",
+           "feature_maps", "figure", "heatmap_grid", "image", "image_grid", "matrix", "overlay",
            "training_curves"]
