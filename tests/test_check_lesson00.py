@@ -33,21 +33,47 @@ def test_conv_out_right_answer_passes():
     assert run("00.1", conv_out) is None
 
 
+def mistaken_conv_out(*, pad=2, plus_one=True, pad_plus_one=True, floor="floor",
+                      strided_plus_one=True, dilate=True, same="ceil"):
+    """conv_out with one mistake, computed the mistaken way (what the hints are keyed to).
+
+    The default is right; ``pad_plus_one`` and ``strided_plus_one`` drop the + 1 only
+    for an integer padding or a stride above 1, ``floor`` ("none", "ceil") how a
+    stride's division rounds, ``same`` ("size", "floor", "valid_if_strided") what
+    padding='same' gives.
+    """
+    import math
+
+    def out(i, k, s=1, p="valid", d=1):
+        if p == "same":
+            if same == "ceil" or (same == "valid_if_strided" and s == 1):
+                return -(-i // s)
+            return {"size": i, "floor": i // s, "valid_if_strided": (i - k) // s + 1}[same]
+        p = 0 if p == "valid" else p
+        n = i + pad * p - ((d if dilate else 1) * (k - 1) + 1)
+        one = int(plus_one and (pad_plus_one or not p) and (strided_plus_one or s == 1))
+        if s == 1 or floor == "floor":
+            return n // s + one
+        return {"none": n / s + one, "ceil": math.ceil(n / s) + one}[floor]
+    return out
+
+
 @pytest.mark.parametrize("wrong, text", [
     (lambda i, k, s=1, p="valid", d=1: i, "'same' size"),
-    (lambda i, k, s=1, p="valid", d=1: conv_out(i, k, s, p, d) - (p == "valid" and s == 1),
-     "forgot the + 1"),
-    (lambda i, k, s=1, p="valid", d=1: conv_out(i, k, s, "valid" if p != "same" else p, d)
-     if not isinstance(p, int) else conv_out(i, k, s, "valid", d), "padding was ignored"),
-    (lambda i, k, s=1, p="valid", d=1: i if p == "same" else conv_out(i, k, s, p, d),
-     "ceil(i / s)"),
-    (lambda i, k, s=1, p="valid", d=1: conv_out(i, k, s, p, 1), "dilation was ignored"),
-    (lambda i, k, s=1, p="valid", d=1: (i if p == "same" else
-                                        (i + 2 * (0 if p == "valid" else p) - d * (k - 1) - 1)
-                                        / s + 1), "forget the floor"),
-    (lambda i, k, s=1, p="valid", d=1: float(conv_out(i, k, s, p, d)), "integer"),
-    (lambda i, k, s=1, p="valid", d=1: i // s if p == "same" else conv_out(i, k, s, p, d),
-     "rounds *up*"),
+    (mistaken_conv_out(plus_one=False), "conv_out(28, 3) gave 25: you forgot the + 1"),
+    (mistaken_conv_out(pad_plus_one=False), "gave 11: you forgot the + 1"),
+    (mistaken_conv_out(pad=1), "add 2p, not p"),
+    (mistaken_conv_out(pad=0), "padding was ignored"),
+    (mistaken_conv_out(same="size"), "ceil(i / s), not i"),
+    (mistaken_conv_out(same="valid_if_strided"), "gave 109, the 'valid'"),
+    (mistaken_conv_out(same="floor"), "rounds *up*"),
+    (mistaken_conv_out(dilate=False), "dilation was ignored"),
+    (mistaken_conv_out(floor="none"), "gave 12.5: did you forget the floor"),
+    (mistaken_conv_out(floor="ceil"), "round *down*"),
+    (mistaken_conv_out(floor="none", strided_plus_one=False), "the floor (//) and the + 1"),
+    (lambda i, k, s=1, p="valid", d=1: (i + 2 * (0 if p == "valid" else p) - d * (k - 1) - 1)
+     / s + 1 if p != "same" else -(-i // s), "forget the floor"),
+    (lambda *args: float(conv_out(*args)), "integer"),
 ])
 def test_conv_out_mistakes_get_their_hint(wrong, text):
     assert text in hint("00.1", wrong)
@@ -103,8 +129,9 @@ def test_params_reference_is_keras_count():
 
 
 @pytest.mark.parametrize("wrong, text", [
-    (18_432, "forget the biases"), (289, "That is one filter"),
-    (640, "3·3·32 weights"), (36_928, "input's channel count"),
+    (3 * 3 * 32 * 64, "forget the biases"), (3 * 3 * 32 + 1, "That is one filter"),
+    ((3 * 3 + 1) * 64, "3·3·32 weights"), ((3 * 3 * 64 + 1) * 64, "input's channel count"),
+    (3 * 3 * 32 + 64, "own 3·3·32 weights"),
 ])
 def test_params_mistakes(wrong, text):
     assert text in hint("00.3", wrong)

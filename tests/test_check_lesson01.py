@@ -56,6 +56,7 @@ def test_params_reference_is_keras_count():
 @pytest.mark.parametrize("wrong, text", [
     (6144, "forget the biases"), (6336, "per *filter*"), (224, "C×F matrix"),
     (192 * 32 * 28 * 28, "do not depend on the image size"),
+    ((192 + 1) * 32 * 28 * 28, "same weights are reused at every pixel."),
 ])
 def test_params_mistakes(wrong, text):
     assert text in hint("01.2", wrong)

@@ -113,6 +113,12 @@ def test_sizes_agree_with_keras():
     ("02.3", 13, "'same'"), ("02.3", 24, "stride 1"), ("02.3", 8, "non-overlapping"),
     ("02.4", 30_976, "bias"), ("02.4", 50_177, "shrinks"), ("02.4", 23_105, "not by 3"),
     ("02.4", 36_865, "two convolutions"), ("02.4", 485, "64 channels"),
+    # each wrong answer computed the mistaken way
+    ("02.3", (26 - 2) // 2 + 1, "2x2 window"), ("02.3", -(-26 // 2), "'same' padding"),
+    ("02.3", (26 - 3) // 1 + 1, "stride 1"), ("02.3", 26 // 3, "non-overlapping"),
+    ("02.3", (26 - 3) / 2, "add 1 for the first window"),
+    ("02.3", (26 - 3) / 2 + 1, "Round down before adding 1"),
+    ("02.4", 64 * 3 * 3 + 1, "not to a 3x3 window"),
 ])
 def test_number_hints(qid, wrong, text):
     expect_hint(qid, wrong, text)

@@ -31,6 +31,7 @@ def test_conv_formula_agrees_with_keras_and_passes():
     (lambda k, c, f: k * k * c * f + 1, "one bias per filter"),
     (lambda k, c, f: (k * c + 1) * f, "k x k"),
     (lambda k, c, f: "320", "return a number"),
+    (lambda k, c, f: 2 * (k * k * c + 1) * f, "twice too many"),
 ])
 def test_conv_hints(wrong, text):
     expect_hint("03.1", wrong, text)
@@ -44,6 +45,8 @@ def test_batchnorm_agrees_with_keras():
     run("03.2", 256)
     expect_hint("03.2", 128, "2·C")
     expect_hint("03.2", 64, "four numbers")
+    expect_hint("03.2", 3 * 64, "not three")
+    expect_hint("03.2", 4, "multiply by 64")
 
 
 def test_model_total_is_keras_count():
@@ -71,6 +74,8 @@ def test_macs_agree_with_conv_shape():
     expect_hint("03.4", 27 * 27 * 64 * 9 * 32, "'valid' output")
     expect_hint("03.4", 28 * 28 * 64 * 9, "C_in")
     expect_hint("03.4", 2 * 28 * 28 * 64 * 9 * 32, "FLOPs")
+    expect_hint("03.4", 28 * 28 * 64 * (9 * 32 + 1), "bias is an addition")
+    expect_hint("03.4", (9 * 32 + 1) * 64, "number of parameters")
 
 
 def test_megabytes():
@@ -80,6 +85,7 @@ def test_megabytes():
     expect_hint("03.5", 30.76, "MiB")
     expect_hint("03.5", 64.5, "not 8")
     expect_hint("03.5", 16.1, "float16")
+    expect_hint("03.5", 8_062_504 * 32 / 1e6, "counted bits")
 
 
 def test_densenet121_count_used_by_03_5_is_keras():

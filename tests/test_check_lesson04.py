@@ -10,7 +10,7 @@ BANK = load_bank("04")
 
 
 def make_builder(*, bias=True, dense_bias=True, padding="same", pool_every="M", hidden=2,
-                 head="flatten"):
+                 head="flatten", extra_pool=False):
     """A VGG builder with one deliberate mistake switched on."""
     from keras import layers
 
@@ -22,6 +22,8 @@ def make_builder(*, bias=True, dense_bias=True, padding="same", pool_every="M", 
             elif item != "M":
                 x = layers.Conv2D(item, 3, padding=padding, activation="relu",
                                   use_bias=bias)(x)
+        if extra_pool:
+            x = layers.MaxPooling2D(2, strides=2)(x)
         x = layers.Flatten()(x) if head == "flatten" else layers.GlobalAveragePooling2D()(x)
         for _ in range(hidden):
             x = layers.Dense(fc_units, activation="relu", use_bias=dense_bias)(x)
@@ -51,6 +53,8 @@ def test_reference_builder_passes_and_matches_cnnlab_vgg():
     (dict(padding="valid"), "padding='same'"),
     (dict(hidden=1), "TWO hidden fully connected layers"),
     (dict(head="gap"), "the flatten size is wrong"),
+    (dict(extra_pool=True), "one max pooling too many"),
+    (dict(hidden=3), "three hidden Dense layers"),
 ])
 def test_builder_hints(kwargs, text):
     expect_hint("04.1", make_builder(**kwargs), text)
@@ -79,6 +83,15 @@ def test_fc1_matches_keras_vgg16():
     keras.backend.clear_session()
 
 
+def vgg16_base(first_channels=3):
+    """Parameters of VGG16's convolutional base, first convolution reading `first_channels`."""
+    widths = [64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512]
+    total, c = 0, first_channels
+    for f in widths:
+        total, c = total + (9 * c + 1) * f, f
+    return total
+
+
 @pytest.mark.parametrize("qid, answer, text", [
     ("04.2", 7 * 7 * 512 * 4096, "forget the biases"),
     ("04.2", 25088, "flatten size"),
@@ -90,6 +103,12 @@ def test_fc1_matches_keras_vgg16():
     ("04.3", 49, "not the number of positions"),
     ("04.4", 14_714_688 - 4224, "forget the biases"),
     ("04.4", 138_357_544, "stops before flatten"),
+    # each wrong answer computed the mistaken way
+    ("04.2", (7 * 7 * 512 + 1) * 1000, "1000 is the output layer"),
+    ("04.3", 224 // 2 ** 6, "six poolings"),
+    ("04.3", 224 // 2, "there are five of them"),
+    ("04.3", round(224 / 5), r"divide by 2\^5"),
+    ("04.4", vgg16_base(first_channels=64), "3 colour channels, not 64"),
 ])
 def test_number_hints(qid, answer, text):
     expect_hint(qid, answer, text)

@@ -32,6 +32,11 @@ def test_branch_macs_reference_passes_and_agrees_with_arith():
     (lambda h, w, c, r, f, k: h * w * f * c + h * w * f * k * k * r, "not `filters`"),
     (lambda h, w, c, r, f, k: branch_macs(h, w, c, r, f, k) + h * w * (r + f), "biases"),
     (lambda h, w, c, r, f, k: "many", "return a number"),
+    (lambda h, w, c, r, f, k: h * w * r * c, "only the 1×1 reduction"),
+    (lambda h, w, c, r, f, k: h * w * r + h * w * f * k * k * r, "reads all c_in"),
+    (lambda h, w, c, r, f, k: h * w * r * c + (h - k + 1) * (w - k + 1) * f * k * k * r,
+     "'same' padding"),
+    (lambda h, w, c, r, f, k: 2 * branch_macs(h, w, c, r, f, k), "separately"),
 ])
 def test_branch_macs_hints(wrong, text):
     expect_hint("05.1", wrong, text)
@@ -39,6 +44,7 @@ def test_branch_macs_hints(wrong, text):
 
 @pytest.mark.parametrize("answer, text", [
     (624, "reduce widths"), (448, "left out the pooling branch"), (928, "naive module"),
+    (480, "does not keep its input channels"), (208, "ALL four branches"),
 ])
 def test_channel_hints(answer, text):
     run("05.2", 512)

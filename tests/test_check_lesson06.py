@@ -20,16 +20,21 @@ def _conv(t, f, k, s=1, bias=False):
 
 
 def make_block(*, project="auto", proj_bn=True, proj_kernel=1, bias=False, final_relu=True,
-               relu_in_branch=False):
+               relu_in_branch=False, branch_bn=2, proj_bias=None):
+    """The block of 06.1 with mistakes (``branch_bn``: how many 3×3 convolutions keep their BN)."""
+    def bn(t, i):
+        return layers.BatchNormalization()(t) if i < branch_bn else t
+
     def block(x, filters, stride):
-        h = layers.ReLU()(layers.BatchNormalization()(_conv(x, filters, 3, stride, bias)))
-        h = layers.BatchNormalization()(_conv(h, filters, 3, bias=bias))
+        h = layers.ReLU()(bn(_conv(x, filters, 3, stride, bias), 0))
+        h = bn(_conv(h, filters, 3, bias=bias), 1)
         if relu_in_branch:
             h = layers.ReLU()(h)
         needs = stride != 1 or x.shape[-1] != filters
         shortcut = x
         if project is True or (project == "auto" and needs):
-            shortcut = _conv(x, filters, proj_kernel, stride, bias)
+            shortcut = _conv(x, filters, proj_kernel, stride,
+                             bias if proj_bias is None else proj_bias)
             if proj_bn:
                 shortcut = layers.BatchNormalization()(shortcut)
         y = layers.Add()([h, shortcut])
@@ -50,7 +55,11 @@ def test_right_block_passes_and_agrees_with_keras_resnet_counts():
 
 @pytest.mark.parametrize("block, text", [
     (make_block(project=False), "needs a projection"),
-    (make_block(proj_bn=False), "the BN is missing"),
+    (make_block(proj_bn=False), "a BatchNormalization is missing: one follows each 3×3 "
+                                "convolution and the projection"),
+    (make_block(branch_bn=1), "a BatchNormalization is missing"),
+    (make_block(branch_bn=0), "two BatchNormalizations are missing"),
+    (make_block(bias=True, proj_bias=False), "use_bias=False"),
     (make_block(proj_kernel=3), "1×1 convolution, not 3×3"),
     (make_block(project=True), "the shortcut is the identity"),
     (make_block(bias=True), "use_bias=False"),

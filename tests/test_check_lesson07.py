@@ -38,20 +38,31 @@ def test_channel_hints(wrong, text):
     expect_hint("07.1", wrong, text)
 
 
-def make_block(*, bottleneck=4, bias=False, bn=True, concat=True, grow=True, last_only=False):
+def make_block(*, bottleneck=4, bias=False, bn=True, concat=True, grow=True, last_only=False,
+               swap=False, merge="concatenate", keep_input=False, add_width=None):
+    """A dense block with one mistake: ``swap`` swaps the 1×1's and 3×3's filter counts,
+    ``merge="add"`` adds the new maps (as many as x has with ``add_width="input"``),
+    ``keep_input`` returns the input x."""
     def block(x, num_layers, growth_rate):
         start = x
+        wide = bottleneck * growth_rate
+        new = x.shape[-1] if add_width == "input" else growth_rate
+        if swap:
+            wide, new = new, wide
         for _ in range(num_layers):
             h = layers.ReLU()(layers.BatchNormalization()(x) if bn else x)
             if bottleneck:
-                h = layers.Conv2D(bottleneck * growth_rate, 1, use_bias=bias)(h)
+                h = layers.Conv2D(wide, 1, use_bias=bias)(h)
                 h = layers.ReLU()(layers.BatchNormalization()(h) if bn else h)
-            h = layers.Conv2D(growth_rate, 3, padding="same", use_bias=bias)(h)
+            h = layers.Conv2D(new, 3, padding="same", use_bias=bias)(h)
             if last_only:
                 out = h
+            elif merge == "add":
+                out = layers.Add()([x, h])
             elif concat:
                 out = layers.Concatenate()([x if grow else start, h])
-            x = out
+            if not keep_input:
+                x = out
         return x
     return block
 
@@ -71,6 +82,11 @@ def test_right_dense_block_passes_and_matches_cnnlab_keras_builder():
     (make_block(bias=True), "use_bias=False"),
     (make_block(bottleneck=1), "4·k filters, not k"),
     (make_block(bn=False), "starts with BatchNormalization"),
+    (make_block(swap=True), "each layer adds 4k maps"),
+    (make_block(swap=True, last_only=True), "bottleneck \\(4k filters\\) comes first"),
+    (make_block(merge="add"), "Concatenate, not Add"),
+    (make_block(merge="add", add_width="input"), "Concatenate \\(not Add\\)"),
+    (make_block(keep_input=True), "never reach the output"),
 ])
 def test_dense_block_hints(block, text):
     expect_hint("07.2", block, text)

@@ -46,6 +46,17 @@ def test_08_1_hints():
     expect_hint("08.1", digits_pipeline(contrast=L.RandomContrast((0.2, 0.2))),
                 "value_range=\\(0, 1\\)")
     expect_hint("08.1", digits_pipeline(crop=L.RandomCrop(20, 20)), "remove RandomCrop")
+    expect_hint("08.1", digits_pipeline(flip=L.RandomFlip()), "a 180° turn")
+    expect_hint("08.1", digits_pipeline(zoom=L.RandomZoom(0.9)), "offset from 1")  # "90%"
+    expect_hint("08.1", digits_pipeline(zoom=L.RandomZoom(0.2)), "up to 10%")
+    expect_hint("08.1", digits_pipeline(zoom=L.RandomZoom(0.1, 0.2)), "width_factor out")
+    expect_hint("08.1", digits_pipeline(shift=None), "RandomTranslation layer is missing")
+    expect_hint("08.1", digits_pipeline(zoom=None), "RandomZoom layer is missing")
+    expect_hint("08.1", digits_pipeline(contrast=None), "RandomContrast layer is missing")
+    expect_hint("08.1", digits_pipeline(contrast=L.RandomContrast((0.1, 0.1),
+                                                                  value_range=(0, 1))),
+                "factor=\\(0.2, 0.2\\)")
+    expect_hint("08.1", digits_pipeline(extra=L.RandomRotation(10 / 360)), "one is enough")
     expect_hint("08.1", "not a pipeline", "should be a keras.Sequential")
 
 

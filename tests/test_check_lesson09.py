@@ -69,6 +69,10 @@ def test_09_1_hints():
     expect_hint("09.1", by_rate, "divided by rate")
     expect_hint("09.1", in_place, "in place")
     expect_hint("09.1", fixed_seed, "same mask")
+    expect_hint("09.1", lambda x, rate, rng, training=True: dropout(x, 2 * rate, rng, training),
+                "about 20% should be 0")
+    expect_hint("09.1", lambda x, rate, rng, training=True: dropout(x, rate, rng),
+                "At inference dropout does nothing")
     expect_hint("09.1", lambda x, rate, rng, training=True: x, "dropped no unit")
 
 

@@ -110,7 +110,7 @@ def test_batchnorm_question():
 
 @pytest.mark.parametrize("wrong, text", [
     ((64, "moving"), "frozen"), ((0, "batch"), "inference mode"),
-    ((128, "moving"), "no trainable weights"), (0, "pair"), ((0, "mean"), "moving"),
+    ((128, "moving"), "no trainable weights"), ((32, "moving"), "no trainable weights"), (0, "pair"), ((0, "mean"), "moving"),
 ])
 def test_batchnorm_hints(wrong, text):
     expect_hint("10.3", wrong, text)

@@ -66,7 +66,7 @@ def test_separable_counts_are_keras_counts():
     ((704, 4640), "no bias in its depthwise step"), ((672, 4640), "not to the 16 depthwise"),
     ((4640 + 512, 4640), "one 3×3 filter per input channel"),
     ((176, 4640), "only the depthwise step"), ((688, 4608), "biases too"),
-    ((688, 320), "spans all 16 input channels"), ((688,), "pair"), ((688, "4640"), "numbers"),
+    ((688, 320), "spans all 16 input channels"), ((688, (3 * 3 + 1) * 16), "all 16 input"), ((688,), "pair"), ((688, "4640"), "numbers"),
     ((700, 4640), "not the separable count"),
 ])
 def test_separable_count_hints(wrong, text):

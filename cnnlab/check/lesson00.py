@@ -41,13 +41,16 @@ _OUT_CASES = [
                               "size. 'same' pads so that, with stride 1, o = i."}),
     ((10, 3, 1, 2), {8: "conv_out(10, 3, padding=2) gave 8: the integer padding was "
                         "ignored. It adds p zeros on *each* side: i + 2p.",
-                     11: "conv_out(10, 3, padding=2) gave 11: padding goes on both "
-                         "sides, so add 2p, not p."}),
+                     10: "conv_out(10, 3, padding=2) gave 10: padding goes on both "
+                         "sides, so add 2p, not p.",
+                     11: "conv_out(10, 3, padding=2) gave 11: you forgot the + 1 (the "
+                         "first window counts too)."}),
     ((28, 5, 2), {12.5: "conv_out(28, 5, 2) gave 12.5: did you forget the floor? A "
                         "window that does not fit is dropped; use // .",
                   13: "conv_out(28, 5, 2) gave 13: round *down* (floor, //), "
                       "never up: a window that does not fit is dropped.",
-                  11.5: "conv_out(28, 5, 2) gave 11.5: did you forget the floor (//)?"}),
+                  11.5: "conv_out(28, 5, 2) gave 11.5: you forgot the floor (//) and "
+                        "the + 1: ⌊(28 − 5) / 2⌋ + 1."}),
     ((7, 3, 1, "valid", 2), {5: "conv_out(7, 3, dilation=2) gave 5: dilation was "
                                 "ignored. A dilated kernel spans d(k - 1) + 1 pixels."}),
     ((224, 7, 2, "same"), {224: "conv_out(224, 7, 2, 'same') gave 224: with a stride, "

@@ -157,7 +157,8 @@ def _pool_size(answer):
         24: "24 is the size with stride 1; the window moves by 2.",
         8: "26 // 3 treats the pooling as non-overlapping 3x3 tiles, but the window moves "
            "by 2, not 3.",
-        11.5: "Round down: a window that would run past the edge is dropped.",
+        11.5: "11.5 = (26 - 3) / 2: round down (a window that would run past the edge is "
+              "dropped) and add 1 for the first window: (26 - 3) // 2 + 1.",
         12.5: "Round down before adding 1: (26 - 3) // 2 + 1.",
     }, name="answer")
 

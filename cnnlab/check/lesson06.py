@@ -114,9 +114,12 @@ def _residual_block(my_residual_block):
         if got != ref:
             c = shape[-1]
             projection = c * filters + 4 * filters
+            projected = stride != 1 or c != filters
+            after = ("each 3×3 convolution and the projection's 1×1 convolution" if projected
+                     else "each 3×3 convolution")
             known = {
-                ref - 4 * filters: "the projection shortcut is a 1×1 convolution followed by "
-                                   "BatchNormalization; the BN is missing.",
+                # one BN of 4·filters parameters left out: any of them
+                ref - 4 * filters: f"a BatchNormalization is missing: one follows {after}.",
                 ref + 8 * c * filters: "the projection is a 1×1 convolution, not 3×3.",
                 ref + projection: "the shapes match here, so the shortcut is the identity: "
                                   "project only when the stride is not 1 or the channels "
@@ -125,8 +128,8 @@ def _residual_block(my_residual_block):
                                    "BatchNormalization after each makes them redundant.",
                 ref + 3 * filters: "the convolutions have biases; use use_bias=False, the "
                                    "BatchNormalization after each makes them redundant.",
-                ref - 8 * filters: "a BatchNormalization is missing: one after each 3×3 "
-                                   "convolution.",
+                ref - 8 * filters: f"two BatchNormalizations are missing: one follows "
+                                   f"{after}.",
             }
             raise NotYet(f"{call} has {got:,} parameters; expected {ref:,}. "
                          + known.get(got, "Compare model.summary() with the layers listed "

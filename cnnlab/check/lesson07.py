@@ -60,7 +60,15 @@ def _dense_block(my_dense_block):
         k0 = shape[-1]
         call = f"my_dense_block(x, {n}, {k}) on {'×'.join(map(str, shape))}"
         x = keras.Input(shape)
-        y = my_dense_block(x, n, k)
+        try:
+            y = my_dense_block(x, n, k)
+        except ValueError as err:
+            # Add([x, new]) of k0 and k channels: what "Add, not Concatenate" really gives
+            if "incompatible shapes" not in str(err):
+                raise
+            raise NotYet(f"{call}: Keras cannot add maps of {k0} and {k} channels. Use "
+                         "Concatenate, not Add: the new maps are appended to the "
+                         "input.") from None
         if not hasattr(y, "shape"):
             raise NotYet(f"{call} returned {type(y).__name__}; return the block's output tensor.")
         channels = int(y.shape[-1])
@@ -74,9 +82,14 @@ def _dense_block(my_dense_block):
                    "of the input and every layer's maps.",
                 k0 + k: "each layer must concatenate onto the growing tensor (x = "
                         "Concatenate()([x, new])) and the next layer reads that x.",
-                k0: "use Concatenate, not Add: the new maps are appended to the input.",
+                k0: "the block has only its input's channels: the new maps never reach "
+                    "the output. Append them with Concatenate (not Add) and return the "
+                    "concatenation.",
                 4 * k: "the 1×1 bottleneck (4k filters) comes first; the 3×3 convolution "
                        "with k filters produces the new maps.",
+                k0 + 4 * k * n: "each layer adds 4k maps: the 1×1 bottleneck has the 4k "
+                                "filters, the 3×3 convolution after it has k and produces "
+                                "the new maps.",
             }
             raise NotYet(f"{call} gives {channels} channels; expected k0 + L·k = {want}. "
                          + known.get(channels, ""))

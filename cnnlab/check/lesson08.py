@@ -80,8 +80,9 @@ def _digits_pipeline(augment):
     layers = _layers(augment)
     names = [type(layer).__name__ for layer in layers]
     if "RandomFlip" in names:
-        raise NotYet("A mirrored 2, 3 or 7 is not a digit any more (and a flipped 6 looks "
-                     "like a 9): flips change the label here. Leave RandomFlip out.")
+        raise NotYet("A mirrored 2, 3 or 7 is not a digit any more (and a 6 flipped along "
+                     "both axes, a 180° turn, looks like a 9): flips change the label here. "
+                     "Leave RandomFlip out.")
     allowed = {"RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast"}
     extra = [n for n in names if n not in allowed]
     if extra:
@@ -103,7 +104,8 @@ def _digits_pipeline(augment):
     zoom = _one(layers, "RandomZoom", "A RandomZoom layer is missing.")
     got = (zoom.height_lower, zoom.height_upper)
     if not _close(got, (-spec["zoom"], spec["zoom"])):
-        if _close(got, (spec["zoom"] - 1, spec["zoom"] + 1)) or min(got) > 0.5:
+        # RandomZoom(0.9) for "90%" gives (-0.9, 0.9); a pair of scales (0.9, 1.0)
+        if _close(got, (spec["zoom"] - 1, 1 - spec["zoom"])) or min(got) > 0.5:
             raise NotYet("RandomZoom's factor is an offset from 1 (0.1 means 90%–110%), "
                          "not the scale itself.")
         raise NotYet(f"RandomZoom should zoom in or out by up to 10%: height_factor=0.1. "
