@@ -21,7 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 def main():
     import keras
 
-    from cnnlab import transfer
+    from cnnlab.models import transfer
     from cnnlab.viz.transfer import TransferExplorer
 
     base = keras.applications.MobileNetV2(weights=None, include_top=False,

@@ -21,8 +21,9 @@ Examples
 """
 from __future__ import annotations
 
-import importlib
 import os
+
+import lazy_loader
 
 # Quiet TensorFlow's C++ start-up logging before anything can import it.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -32,10 +33,10 @@ from cnnlab.config import by_profile, profile, seed  # noqa: E402  (light, pure 
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("arith", "ops", "data", "models", "train", "plot", "viz", "augment",
-               "transfer", "history", "notebooks", "explain",
+_SUBMODULES = ("arith", "ops", "data", "models", "train", "plot", "viz", "explain",
                "check", "config", "environment")
 
+__getattr__, _, _ = lazy_loader.attach(__name__, submodules=list(_SUBMODULES))
 __all__ = ["by_profile", "profile", "seed", "setup", "show", *_SUBMODULES]
 
 
@@ -57,12 +58,6 @@ def setup(**kwargs):
     """Print the environment report of :func:`cnnlab.environment.setup`."""
     from cnnlab.environment import setup as _setup
     return _setup(**kwargs)
-
-
-def __getattr__(name: str):
-    if name in _SUBMODULES:
-        return importlib.import_module(f"cnnlab.{name}")
-    raise AttributeError(f"module 'cnnlab' has no attribute {name!r}")
 
 
 def __dir__():

@@ -50,7 +50,7 @@ def test_batchnorm_agrees_with_keras():
 
 
 def test_model_total_is_keras_count():
-    from cnnlab.check.lesson03 import model_03_3
+    from cnnlab.check.banks.lesson03 import model_03_3
     model = model_03_3()
     # hand count: 32 -> 30 -> 15 -> 13 -> 6; conv 448, conv 4640, BN 128, dense 6*6*32*10 + 10
     assert model.count_params() == 448 + 4640 + 128 + 11530
@@ -89,6 +89,6 @@ def test_megabytes():
 
 
 def test_densenet121_count_used_by_03_5_is_keras():
-    from cnnlab.check.lesson03 import DENSENET121_PARAMS
+    from cnnlab.check.banks.lesson03 import DENSENET121_PARAMS
     model = keras.applications.DenseNet121(weights=None)
     assert model.count_params() == DENSENET121_PARAMS

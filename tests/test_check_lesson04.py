@@ -37,7 +37,7 @@ def test_bank_has_four_questions():
 
 
 def test_reference_builder_passes_and_matches_cnnlab_vgg():
-    from cnnlab.check.lesson04 import CASES_04_1
+    from cnnlab.check.banks.lesson04 import CASES_04_1
     from cnnlab.models.vggnet import vgg_plan
     run("04.1", make_builder())
     for config, shape, classes, fc in CASES_04_1:

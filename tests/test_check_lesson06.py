@@ -45,7 +45,7 @@ def make_block(*, project="auto", proj_bn=True, proj_kernel=1, bias=False, final
 def test_right_block_passes_and_agrees_with_keras_resnet_counts():
     run("06.1", make_block())
     # cnnlab's builder without biases has the same count as the reference answer
-    from cnnlab.check.lesson06 import reference_06_1
+    from cnnlab.check.banks.lesson06 import reference_06_1
     from cnnlab.models.resnet import residual_block
     x = keras.Input((16, 16, 16))
     a = keras.Model(x, reference_06_1(x, 32, 2)).count_params()
@@ -103,7 +103,7 @@ def test_bottleneck_hints(wrong, text):
 
 
 def test_zero_branch_answer_matches_a_keras_block():
-    from cnnlab.check.lesson06 import X_06_3
+    from cnnlab.check.banks.lesson06 import X_06_3
     from cnnlab.models.resnet import residual_block
     x = keras.Input((1, 5, 1))
     model = keras.Model(x, residual_block(x, 1, name="r"))
@@ -120,5 +120,5 @@ def test_zero_branch_answer_matches_a_keras_block():
     (lambda x: np.maximum(2 * x, 0), "F\\(x\\) is zero, not x"),
 ])
 def test_zero_branch_hints(wrong, text):
-    from cnnlab.check.lesson06 import X_06_3
+    from cnnlab.check.banks.lesson06 import X_06_3
     expect_hint("06.3", wrong(X_06_3), text)

@@ -28,7 +28,7 @@ def test_bank_has_three_questions():
 
 
 def test_08_1_reference_passes_and_matches_cnnlab_augment():
-    from cnnlab.augment import augmentation
+    from cnnlab.data.augment import augmentation
     ours = augmentation(rotation=10, shift=0.1, zoom=0.1, contrast=0.2, seed=0)
     run("08.1", ours)
     run("08.1", digits_pipeline())
@@ -65,7 +65,7 @@ def test_08_1_runs_the_pipeline_shape_range_and_inference():
     class Shift(L.Layer):
         def call(self, x, training=None):
             return x * 0.5
-    bank = __import__("cnnlab.check.lesson08", fromlist=["_run_checks"])
+    bank = __import__("cnnlab.check.banks.lesson08", fromlist=["_run_checks"])
     with pytest.raises(NotYet, match="At inference"):
         bank._run_checks(keras.Sequential([Shift()]))
     with pytest.raises(NotYet, match="keep the shape"):
@@ -104,8 +104,8 @@ def modern(**change):
 
 
 def test_08_3_reference_matches_the_mapping_and_passes():
-    from cnnlab.augment import from_image_data_generator_kwargs
-    from cnnlab.check.lesson08 import OLD_KWARGS_08_3
+    from cnnlab.data.augment import from_image_data_generator_kwargs
+    from cnnlab.check.banks.lesson08 import OLD_KWARGS_08_3
     run("08.3", from_image_data_generator_kwargs(**OLD_KWARGS_08_3))
     run("08.3", modern())
 

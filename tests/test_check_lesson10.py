@@ -20,7 +20,7 @@ def head_on(base, freeze_base=True, freeze_head=False, reuse=True):
     if freeze_base:
         base.trainable = False
     if not reuse:
-        from cnnlab import transfer
+        from cnnlab.models import transfer
         base = transfer.small_base((32, 32, 3))
     inputs = keras.Input((32, 32, 3))
     x = keras.layers.GlobalAveragePooling2D()(base(inputs))
@@ -45,7 +45,7 @@ def test_feature_extractor_hints(wrong, text):
 
 
 def test_feature_extractor_counts_agree_with_keras():
-    from cnnlab.check.lesson10 import _base
+    from cnnlab.check.banks.lesson10 import _base
     model = head_on(_base())
     assert sum(int(np.prod(w.shape)) for w in model.trainable_weights) == 64 * 4 + 4
 
@@ -65,7 +65,7 @@ def fine_tune_right(model, base, rate=1e-5, recompile=True, block="block3",
 
 def test_fine_tuning_passes():
     run("10.2", fine_tune_right)
-    from cnnlab import transfer
+    from cnnlab.models import transfer
     run("10.2", lambda m, b: transfer.fine_tune(m, b, unfreeze_from="block3",
                                                 learning_rate=1e-4))
 
@@ -89,8 +89,8 @@ def test_fine_tuning_hints(wrong, text):
 
 def test_without_recompile_block3_really_does_not_train():
     """The fact behind the 'not recompiled' hint, measured on Keras itself."""
-    from cnnlab import transfer
-    from cnnlab.check.lesson10 import _prepared_model
+    from cnnlab.models import transfer
+    from cnnlab.check.banks.lesson10 import _prepared_model
     model, base, x, y = _prepared_model()
     fine_tune_right(model, base, recompile=False)
     before = transfer.snapshot(model)
@@ -118,7 +118,7 @@ def test_batchnorm_hints(wrong, text):
 
 # ------------------------------------------------------------------ 10.4
 def test_vgg_count_is_keras_count():
-    from cnnlab.check.lesson10 import vgg_block5_model
+    from cnnlab.check.banks.lesson10 import vgg_block5_model
     model = vgg_block5_model()
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
     assert trainable == 3 * (3 * 3 * 512 * 512 + 512) + (512 * 256 + 256) + (256 * 10 + 10)

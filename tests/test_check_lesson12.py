@@ -31,7 +31,7 @@ def test_dilated_field_passes_and_the_course_number():
 
 @pytest.mark.parametrize("dilations, kernel", [([1, 2, 4], 3), ([1, 3, 9], 2), ([2, 2, 2], 3)])
 def test_dilated_field_is_the_smallest_input_keras_accepts(dilations, kernel):
-    from cnnlab.check.lesson12 import field_12_1
+    from cnnlab.check.banks.lesson12 import field_12_1
     field = field_12_1(dilations, kernel)
     stack = [L.Conv1D(1, kernel, dilation_rate=d) for d in dilations]
     model = keras.Sequential([keras.Input((field, 1)), *stack])
@@ -83,7 +83,7 @@ def test_transposed_out_passes():
 
 
 def test_transposed_formula_is_keras_without_padding():
-    from cnnlab.check.lesson12 import CASES_12_3, out_12_3
+    from cnnlab.check.banks.lesson12 import CASES_12_3, out_12_3
     for case in CASES_12_3:
         n, k, s, p, q = (*case, 1, 0, 0)[:5] if len(case) < 5 else case
         if p:
@@ -94,7 +94,7 @@ def test_transposed_formula_is_keras_without_padding():
 
 def test_transposed_padding_crops_the_valid_output():
     """An integer padding p crops p pixels off each side of Keras' 'valid' output."""
-    from cnnlab.check.lesson12 import out_12_3
+    from cnnlab.check.banks.lesson12 import out_12_3
     x = np.random.default_rng(0).random((1, 4, 4, 1)).astype("float32")
     w = np.random.default_rng(1).random((4, 4, 1, 1)).astype("float32")
     full = keras.ops.convert_to_numpy(keras.ops.conv_transpose(x, w, 2, padding="valid"))
@@ -133,7 +133,7 @@ def skip_net(merge="concat", up="transpose", skip_from="conv", up_kernel=2,
 
 
 def test_skip_net_passes():
-    from cnnlab.check.lesson12 import PARAMS_12_4, skip_net_12_4
+    from cnnlab.check.banks.lesson12 import PARAMS_12_4, skip_net_12_4
     run("12.4", skip_net_12_4)
     run("12.4", skip_net)
     assert skip_net().count_params() == PARAMS_12_4 == 1785

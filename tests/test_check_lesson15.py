@@ -1,7 +1,7 @@
 """Lesson 15 question bank: right answers pass, each known mistake gets its hint."""
 import numpy as np
 
-from cnnlab.check.lesson15 import GRADS_15_1, MAPS_15_1, OCCLUSION_15_3
+from cnnlab.check.banks.lesson15 import GRADS_15_1, MAPS_15_1, OCCLUSION_15_3
 from cnnlab.check.registry import load_bank
 from cnnlab.explain import cam_from_gradients, pointing_game
 
@@ -47,7 +47,7 @@ def test_15_2_reference_agrees_with_cnnlab_explain_and_hints():
     def right(maps, masks):
         return np.mean([masks[i][peak(maps[i])] for i in range(len(maps))])
 
-    from cnnlab.check.lesson15 import _pointing_cases
+    from cnnlab.check.banks.lesson15 import _pointing_cases
     maps, masks = _pointing_cases()
     assert right(maps, masks) == pointing_game(maps, masks).mean() == 4 / 6
     assert run("15.2", right)

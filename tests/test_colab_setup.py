@@ -2,7 +2,7 @@
 
 - The "Open in Colab" badge of each lesson, exercise and solution notebook
   points at that notebook's own path on the main branch of the repository.
-- The set-up cell (``cnnlab.notebooks.SETUP_CELL``) run locally installs
+- The set-up cell (``cnnlab.authoring.notebooks.SETUP_CELL``) run locally installs
   nothing, touches no network and imports neither TensorFlow nor Keras; under a
   simulated Colab (a fake ``google.colab`` module, ``%pip`` replaced by a
   recorder) it installs cnnlab from the repository with a ``git+`` URL and
@@ -28,7 +28,7 @@ import pytest
 
 from cnnlab import environment
 from cnnlab.config import BRANCH, REPOSITORY
-from cnnlab.notebooks import SETUP_CELL
+from cnnlab.authoring.notebooks import SETUP_CELL
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.relative_to(REPO).as_posix()

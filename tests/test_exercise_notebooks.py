@@ -18,8 +18,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from cnnlab.check.generate import sync
-from cnnlab.notebooks import new_notebook
+from cnnlab.authoring.generate import sync
+from cnnlab.authoring.notebooks import new_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 EXERCISES = sorted((REPO / "exercises").glob("*.ipynb"))

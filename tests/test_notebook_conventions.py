@@ -2,9 +2,9 @@
 
 - committed without outputs or execution counts;
 - first cell: markdown with the Colab badge for the notebook's own path;
-  second cell: exactly ``cnnlab.notebooks.SETUP_CELL``;
+  second cell: exactly ``cnnlab.authoring.notebooks.SETUP_CELL``;
 - every exercise has its solution twin and vice versa, and the exercises are
-  what ``python -m cnnlab.check.generate`` makes of the solutions;
+  what ``python -m cnnlab.authoring`` makes of the solutions;
 - every solution grades at least three questions of its lesson's bank inside
   ``### BEGIN SOLUTION`` regions; no exercise gives a solution away.
 
@@ -18,8 +18,8 @@ import nbformat
 import pytest
 
 from cnnlab.check import find_question
-from cnnlab.check.generate import EXERCISES, SOLUTIONS, find_regions, sync
-from cnnlab.notebooks import SETUP_CELL, badge_markdown
+from cnnlab.authoring.generate import EXERCISES, SOLUTIONS, find_regions, sync
+from cnnlab.authoring.notebooks import SETUP_CELL, badge_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 FOLDERS = ("lessons", EXERCISES, SOLUTIONS)
@@ -56,12 +56,12 @@ def test_every_exercise_has_a_solution_twin_and_vice_versa():
     exercises, solutions = _names(EXERCISES), _names(SOLUTIONS)
     assert exercises - solutions == set(), "exercises without a solution"
     assert solutions - exercises == set(), "solutions without an exercise: run " \
-        "`python -m cnnlab.check.generate`"
+        "`python -m cnnlab.authoring`"
 
 
 def test_exercises_are_up_to_date_with_the_generator():
     problems = sync(REPO, check=True)
-    assert problems == [], ("run `python -m cnnlab.check.generate` and commit:\n"
+    assert problems == [], ("run `python -m cnnlab.authoring` and commit:\n"
                             + "\n".join(problems))
 
 

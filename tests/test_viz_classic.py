@@ -3,7 +3,7 @@ import html
 
 import pytest
 
-from cnnlab import history
+from cnnlab.models import catalog as history
 from cnnlab.viz.classic import (ClassicNetworksExplorer, chart_data, chart_rows, classic_chart,
                                 details_html)
 

@@ -4,7 +4,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from cnnlab import transfer  # noqa: E402
+from cnnlab.models import transfer  # noqa: E402
 from cnnlab.viz.transfer import TransferExplorer, trainable_summary  # noqa: E402
 
 

@@ -24,7 +24,7 @@ Examples
 """
 from __future__ import annotations
 
-import importlib
+import lazy_loader
 
 from cnnlab.arith.macs import conv_macs, dense_macs
 from cnnlab.arith.params import (batchnorm_params, conv_params, dense_params,
@@ -40,13 +40,10 @@ __all__ = [
     "summarize", "Summary",
 ]
 
+_SUBMODULES = ["convolutions", "densenet", "graph", "inception", "layer_rules", "macs",
+               "params", "receptive", "sizes", "summary"]
+__getattr__, _, _ = lazy_loader.attach(__name__, submodules=_SUBMODULES)
 
-def __getattr__(name: str):
-    if name.startswith("__"):
-        raise AttributeError(f"module 'cnnlab.arith' has no attribute {name!r}")
-    try:
-        return importlib.import_module(f"cnnlab.arith.{name}")
-    except ModuleNotFoundError as err:
-        if err.name == f"cnnlab.arith.{name}":
-            raise AttributeError(f"module 'cnnlab.arith' has no attribute {name!r}") from None
-        raise
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

@@ -6,7 +6,7 @@ This module is callable. In an exercise notebook::
     cnnlab.check.progress("03")           # table of lesson 03's questions done
 
 - :func:`check` (what calling the module does) runs question ``"NN.k"`` from
-  the bank ``cnnlab/check/lessonNN.py`` on the answer and returns a
+  the bank ``cnnlab/check/banks/lessonNN.py`` on the answer and returns a
   :class:`Result`; learner exceptions, endless loops and wrong types become
   feedback, ``...`` and ``NotImplementedError`` stubs count as not attempted.
 - Strict mode (``CNNLAB_STRICT=1``): a failed check on an attempted answer
@@ -15,7 +15,7 @@ This module is callable. In an exercise notebook::
 - Banks are written with :func:`~cnnlab.check.registry.question`,
   :class:`~cnnlab.check.registry.NotYet` and the helpers in
   :mod:`cnnlab.check.helpers`; exercises are generated from the solutions by
-  ``python -m cnnlab.check.generate``.
+  ``python -m cnnlab.authoring``.
 
 Examples
 --------

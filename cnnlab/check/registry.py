@@ -1,6 +1,6 @@
 """The question registry: how a lesson's question bank declares its questions.
 
-A bank is a plain module ``cnnlab/check/lessonNN.py``. Each question is a
+A bank is a plain module ``cnnlab/check/banks/lessonNN.py``. Each question is a
 function that takes the learner's answer and either returns (passed; it may
 return a short success message) or raises :class:`NotYet` with a hint aimed at
 the mistake actually made::
@@ -109,11 +109,11 @@ def lesson_of(qid: str) -> str:
 
 
 def load_bank(lesson: str) -> dict[str, Question]:
-    """Import ``cnnlab.check.lessonNN`` and return its questions by id."""
+    """Import ``cnnlab.check.banks.lessonNN`` and return its questions by id."""
     try:
-        importlib.import_module(f"cnnlab.check.lesson{lesson}")
+        importlib.import_module(f"cnnlab.check.banks.lesson{lesson}")
     except ModuleNotFoundError as err:
-        if err.name != f"cnnlab.check.lesson{lesson}":
+        if err.name != f"cnnlab.check.banks.lesson{lesson}":
             raise
         raise ValueError(f"There is no question bank for lesson {lesson!r}. "
                          f"Lessons with questions: {', '.join(available_lessons())}.") from None
@@ -123,5 +123,5 @@ def load_bank(lesson: str) -> dict[str, Question]:
 def available_lessons() -> list[str]:
     """Two-digit ids of the lessons that ship a question bank."""
     from importlib import resources
-    names = [p.name for p in resources.files("cnnlab.check").iterdir()]
+    names = [p.name for p in resources.files("cnnlab.check.banks").iterdir()]
     return sorted(n[6:8] for n in names if re.fullmatch(r"lesson\d{2}\.py", n))

@@ -3,15 +3,9 @@
 Each widget is a class built on :class:`cnnlab.viz.base.ExplorerBase`; see
 that module for the compute/draw contract.
 """
-import importlib
+import lazy_loader
 
-_MODULES = {}
-
-
-def __getattr__(name):
-    try:
-        return importlib.import_module(f"cnnlab.viz.{name}")
-    except ModuleNotFoundError as err:
-        if err.name == f"cnnlab.viz.{name}":
-            raise AttributeError(f"module 'cnnlab.viz' has no attribute {name!r}") from None
-        raise
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submodules=[
+    "augmentation", "base", "classic", "conv", "convolutions", "densenet", "dropout",
+    "explain", "inception", "inspector", "one_by_one", "pooling", "receptive_field",
+    "residual", "transfer", "vgg"])

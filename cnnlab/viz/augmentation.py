@@ -1,7 +1,7 @@
 """Augmentation explorer: one photo, a slider per transformation, a grid of random samples.
 
 :class:`AugmentationExplorer` builds the pipeline's Keras preprocessing layers
-with :func:`cnnlab.augment.augmentation` from its sliders, runs them on a batch
+with :func:`cnnlab.data.augment.augmentation` from its sliders, runs them on a batch
 of copies of a real photo and shows the original next to the random samples.
 The *re-roll* button draws new samples (it changes the seed); the same seed
 always gives the same grid.
@@ -29,7 +29,7 @@ from collections import OrderedDict
 import numpy as np
 
 from cnnlab._validate import check_choice, check_int
-from cnnlab.augment import FILL_MODES, TRANSFORMS, augmentation
+from cnnlab.data.augment import FILL_MODES, TRANSFORMS, augmentation
 from cnnlab.viz.base import explorer_base
 
 #: initial slider values: a mild, typical pipeline
@@ -232,7 +232,7 @@ class AugmentationExplorer(explorer_base()):
     def _layer(self, name, value, fill_mode):
         """The layer of transformation `name` at `value`, and its seed offset.
 
-        :func:`~cnnlab.augment.augmentation` gives layer ``i`` the seed
+        :func:`~cnnlab.data.augment.augmentation` gives layer ``i`` the seed
         ``seed + i``; the layer is built with seed 0, so its seed is that offset.
         """
         key = (name, value, fill_mode if name in GEOMETRIC else None)

@@ -1,13 +1,13 @@
 """Classic-networks chart: ImageNet top-5 error against parameters or MACs.
 
 :class:`ClassicNetworksExplorer` (made by :func:`classic_chart`) plots the
-ImageNet networks of :data:`cnnlab.history.NETWORKS`, AlexNet (2012) to
+ImageNet networks of :data:`cnnlab.models.catalog.NETWORKS`, AlexNet (2012) to
 NASNet (2018), as top-5 error against size, with
 
 - a toggle between parameters and multiply–accumulates (MACs) per image on
   a logarithmic x axis;
 - a toggle between the figures the papers state and the counts cnnlab
-  computes (:func:`cnnlab.history.counts`); a paper that states no figure
+  computes (:func:`cnnlab.models.catalog.counts`); a paper that states no figure
   is drawn hollow, at cnnlab's count;
 - the human top-5 error of 5.1 % (Russakovsky et al. 2015) as a line;
 - a checkbox per network and a details panel for a picked network: its
@@ -19,9 +19,9 @@ models on the validation set: the two are not measured the same way, and the
 chart says so.
 
 The chart never builds a heavy Keras model: its rows come from
-:func:`chart_rows`, which asks :func:`cnnlab.history.counts` with
+:func:`chart_rows`, which asks :func:`cnnlab.models.catalog.counts` with
 ``build=False`` (the large ``keras.applications`` models come from
-:data:`cnnlab.history.CACHED_COUNTS`). The pure function :func:`chart_data`
+:data:`cnnlab.models.catalog.CACHED_COUNTS`). The pure function :func:`chart_data`
 does all the arithmetic; the widget only draws its result.
 
 Examples
@@ -54,20 +54,20 @@ LABEL_OFFSETS = {"AlexNet": (7, 4), "ZFNet": (7, -11), "ResNet-152": (7, -11),
 
 
 def chart_rows(build: bool = False) -> list[dict]:
-    """The ImageNet networks of :mod:`cnnlab.history`, with what the chart needs.
+    """The ImageNet networks of :mod:`cnnlab.models.catalog`, with what the chart needs.
 
     Parameters
     ----------
     build : bool, optional
-        Passed to :func:`cnnlab.history.counts`. The default ``False`` never
+        Passed to :func:`cnnlab.models.catalog.counts`. The default ``False`` never
         builds the heavy ``keras.applications`` models (their counts come
-        from :data:`cnnlab.history.CACHED_COUNTS`); the light models
+        from :data:`cnnlab.models.catalog.CACHED_COUNTS`); the light models
         (AlexNet, MobileNet) are built once per session and cached.
 
     Returns
     -------
     list of dict
-        The rows of :func:`cnnlab.history.table` (``imagenet_only=True``)
+        The rows of :func:`cnnlab.models.catalog.table` (``imagenet_only=True``)
         plus ``reference``, ``url``, ``top5_detail``, ``params_source``,
         ``macs_source``, ``counts_source`` (what computed ``params`` and
         ``macs``) and ``ensemble`` (the top-5 figure is an ensemble's).
@@ -78,15 +78,15 @@ def chart_rows(build: bool = False) -> list[dict]:
     >>> row["name"], row["ensemble"], row["counts_source"]
     ('AlexNet', True, 'cnnlab.models.alexnet()')
     """
-    from cnnlab import history
+    from cnnlab.models import catalog
 
     rows = []
-    for row in history.table(build=build, imagenet_only=True):
-        net = history.get(row["name"])
+    for row in catalog.table(build=build, imagenet_only=True):
+        net = catalog.get(row["name"])
         rows.append(dict(row, reference=net.reference, url=net.url,
                          top5_detail=net.top5_detail, params_source=net.params_source,
                          macs_source=net.macs_source,
-                         counts_source=history.counts(net.name, build).source,
+                         counts_source=catalog.counts(net.name, build).source,
                          ensemble="ensemble" in net.top5_detail.lower()))
     return rows
 
@@ -148,9 +148,9 @@ def chart_data(rows: list[dict], axis: str = "params", counts: str = "cnnlab",
     >>> r["summary"]
     'VGG-16 → MobileNet: 27.2× fewer MACs, top-5 error 7.3 % → 10.5 %'
     """
-    from cnnlab import history
+    from cnnlab.models import catalog
 
-    axis = history.axis_choice(axis)
+    axis = catalog.axis_choice(axis)
     counts = check_choice("counts", counts, tuple(COUNTS))
     by_name = {row["name"]: row for row in rows}
     if networks is None:
@@ -168,7 +168,7 @@ def chart_data(rows: list[dict], axis: str = "params", counts: str = "cnnlab",
     if pick is not None and pick not in by_name:
         raise ValueError(f"`pick` must be one of {', '.join(map(repr, by_name))}. "
                          f"Received: pick={pick!r}.")
-    human = history.HUMAN_TOP5_ERROR
+    human = catalog.HUMAN_TOP5_ERROR
     points, missing = [], []
     for row in shown:
         paper = row[f"paper_{axis}"]
@@ -276,7 +276,7 @@ class ClassicNetworksExplorer(explorer_base()):
                  pick: str = "AlexNet", rows: list[dict] | None = None):
         import ipywidgets as widgets
 
-        from cnnlab import history
+        from cnnlab.models import catalog
 
         self.rows = chart_rows() if rows is None else list(rows)
         names = [row["name"] for row in self.rows]
@@ -284,7 +284,7 @@ class ClassicNetworksExplorer(explorer_base()):
         chart_data(self.rows, axis, counts, chosen, pick)      # bad arguments raise here
         style = {"description_width": "initial"}
         self._checks = {name: widgets.Checkbox(
-            value=name in chosen, description=f"{name} ({history.get(name).year})",
+            value=name in chosen, description=f"{name} ({catalog.get(name).year})",
             indent=False, layout=widgets.Layout(width="auto", margin="0 12px 0 0"))
             for name in names}
         controls = {

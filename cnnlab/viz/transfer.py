@@ -1,7 +1,7 @@
 """Transfer explorer: freeze and unfreeze a pretrained base, see what would train.
 
 :class:`TransferExplorer` lists a model's blocks (read from the layer names,
-see :func:`cnnlab.transfer.blocks`) with a checkbox each, a "freeze blocks
+see :func:`cnnlab.models.transfer.blocks`) with a checkbox each, a "freeze blocks
 1…N" slider and a "keep BatchNorm frozen" switch, and shows
 
 1. per block, the parameters a training step would update (trainable), the
@@ -15,7 +15,7 @@ see :func:`cnnlab.transfer.blocks`) with a checkbox each, a "freeze blocks
    moving mean and variance (inference mode) even during ``fit``.
 
 The arithmetic is the pure function :func:`trainable_summary` over the
-per-layer table of :func:`cnnlab.transfer.layer_table`; the model itself is
+per-layer table of :func:`cnnlab.models.transfer.layer_table`; the model itself is
 only read when the widget is created and written by :meth:`apply`.
 
 Examples
@@ -51,7 +51,7 @@ def trainable_summary(rows: list[dict], trainable: dict, *,
     Parameters
     ----------
     rows : list of dict
-        Per-layer rows as :func:`cnnlab.transfer.layer_table` gives them
+        Per-layer rows as :func:`cnnlab.models.transfer.layer_table` gives them
         (``name``, ``block``, ``learnable``, ``statistics``, ``batchnorm``).
     trainable : dict of str to bool
         Block name → trainable. Every block of ``rows`` must be present.
@@ -63,7 +63,7 @@ def trainable_summary(rows: list[dict], trainable: dict, *,
     dict
         ``blocks`` (list of dicts: ``name``, ``trainable`` flag and the
         ``trainable_params``, ``frozen_params``, ``statistics`` of the block),
-        ``totals`` (:class:`cnnlab.transfer.ParamCounts`), ``updated`` (names
+        ``totals`` (:class:`cnnlab.models.transfer.ParamCounts`), ``updated`` (names
         of the layers whose weights a training step changes), ``batchnorm``
         (BatchNormalization layer → ``"inference"`` or ``"training"``: the mode
         it runs in during ``fit``), ``layer_trainable`` (layer → bool).
@@ -74,7 +74,7 @@ def trainable_summary(rows: list[dict], trainable: dict, *,
         If a block of ``rows`` is missing from ``trainable`` or an unknown one
         is given.
     """
-    from cnnlab.transfer import ParamCounts
+    from cnnlab.models.transfer import ParamCounts
 
     order = list(dict.fromkeys(r["block"] for r in rows))
     missing = [b for b in order if b not in trainable]
@@ -126,9 +126,9 @@ class TransferExplorer(explorer_base()):
     ----------
     model : keras.Model
         A base (``keras.applications.MobileNetV2(weights=None, ...)``,
-        :func:`cnnlab.transfer.small_base`) or a model holding a base and a
-        head (:func:`cnnlab.transfer.new_head`); its layers are grouped into
-        blocks by :func:`cnnlab.transfer.blocks`.
+        :func:`cnnlab.models.transfer.small_base`) or a model holding a base and a
+        head (:func:`cnnlab.models.transfer.new_head`); its layers are grouped into
+        blocks by :func:`cnnlab.models.transfer.blocks`.
 
     Notes
     -----
@@ -141,7 +141,7 @@ class TransferExplorer(explorer_base()):
 
     Examples
     --------
-    >>> from cnnlab import transfer
+    >>> from cnnlab.models import transfer
     >>> model = transfer.new_head(transfer.small_base((28, 28, 1)), 5)  # doctest: +SKIP
     >>> w = TransferExplorer(model)                                      # doctest: +SKIP
     >>> w.controls["frozen_blocks"].value = 2                            # doctest: +SKIP
@@ -154,7 +154,7 @@ class TransferExplorer(explorer_base()):
     def __init__(self, model):
         import ipywidgets as widgets
 
-        from cnnlab import transfer
+        from cnnlab.models import transfer
 
         self.model = model
         self.rows = transfer.layer_table(model)
@@ -294,10 +294,10 @@ class TransferExplorer(explorer_base()):
         """Set the model's layers to the widget's choice and return the model.
 
         Recompile the model afterwards (``model.compile(...)`` or
-        :func:`cnnlab.transfer.fine_tune`): Keras 3 picks up ``trainable``
+        :func:`cnnlab.models.transfer.fine_tune`): Keras 3 picks up ``trainable``
         changes at the next compile.
         """
-        from cnnlab import transfer
+        from cnnlab.models import transfer
 
         if self.result is None:
             raise ValueError("The widget shows an error; fix the controls before apply().")

@@ -1,4 +1,4 @@
-"""Generate ``exercises/`` from ``solutions/``: ``python -m cnnlab.check.generate``.
+"""Generate ``exercises/`` from ``solutions/``: ``python -m cnnlab.authoring``.
 
 A solution notebook marks what the learner writes with nbgrader's markers,
 lines that read exactly ``### BEGIN SOLUTION`` and ``### END SOLUTION``. The
@@ -22,8 +22,8 @@ for code, "manually graded answer" for markdown); the generator adds it.
 
 Usage::
 
-    python -m cnnlab.check.generate            # write exercises/ (and nbgrader metadata)
-    python -m cnnlab.check.generate --check    # exit 1 listing what is out of date
+    python -m cnnlab.authoring            # write exercises/ (and nbgrader metadata)
+    python -m cnnlab.authoring --check    # exit 1 listing what is out of date
 
 Examples
 --------
@@ -333,7 +333,7 @@ def make_exercise(nb, solution: str | Path):
     ``solution`` is the path relative to the repository root (it names the
     Colab badges). ``nb`` is not modified.
     """
-    from cnnlab.notebooks import colab_url
+    from cnnlab.authoring.notebooks import colab_url
 
     rel = Path(solution)
     ex = copy.deepcopy(nb)
@@ -451,10 +451,10 @@ def sync(root: str | Path = ".", *, check: bool = False) -> list[str]:
     return notes
 
 
-def main(argv: list | None = None) -> int:
-    """Command line: ``python -m cnnlab.check.generate [--check] [--root DIR]``."""
+def main(argv: list | None = None, prog: str = "python -m cnnlab.authoring") -> int:
+    """Command line: ``python -m cnnlab.authoring [--check] [--root DIR]``."""
     parser = argparse.ArgumentParser(
-        prog="python -m cnnlab.check.generate",
+        prog=prog,
         description="Generate exercises/*.ipynb from solutions/*.ipynb.")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 listing exercises that are out of date")
@@ -473,7 +473,7 @@ def main(argv: list | None = None) -> int:
         print(note)
     if args.check:
         if notes:
-            print("Run `python -m cnnlab.check.generate` and commit the result.", file=sys.stderr)
+            print(f"Run `{prog}` and commit the result.", file=sys.stderr)
             return 1
         print("exercises are up to date.")
         return 0

@@ -1,4 +1,4 @@
-"""cnnlab.augment against Keras' own layers: units, ranges, identity at inference, the old API."""
+"""cnnlab.data.augment against Keras' own layers: units, ranges, identity at inference, the old API."""
 import math
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from cnnlab.augment import (IMAGE_DATA_GENERATOR_MAPPING, augment_batch, augmentation,  # noqa: E402
+from cnnlab.data.augment import (IMAGE_DATA_GENERATOR_MAPPING, augment_batch, augmentation,  # noqa: E402
                             correlations, from_image_data_generator_kwargs, mapping_table,
                             pearson, rotation_factor, shear_factor)
 

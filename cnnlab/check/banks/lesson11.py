@@ -7,7 +7,7 @@
   models against Keras' per-layer counts);
 - 11.3 the relative reduction of the top-5 error by AlexNet over the ILSVRC
   2012 runner-up (15.3 % against 26.2 %);
-- 11.4 which networks of :mod:`cnnlab.history` have a lower top-5 error
+- 11.4 which networks of :mod:`cnnlab.models.catalog` have a lower top-5 error
   than the human 5.1 %;
 - 11.5 how many multiplications one weight of AlexNet's conv1 takes part in
   for one image.
@@ -155,9 +155,9 @@ def _dense_share(dense_share):
 @question("11.3", "AlexNet against the runner-up: relative error reduction",
           expects="number")
 def _reduction(answer):
-    from cnnlab import history
+    from cnnlab.models import catalog
 
-    alex, runner_up = history.get("AlexNet").top5_error, history.ILSVRC2012_RUNNER_UP
+    alex, runner_up = catalog.get("AlexNet").top5_error, catalog.ILSVRC2012_RUNNER_UP
     want = (runner_up - alex) / runner_up
     expect_number(answer, want, abs_tol=0.0051, name="reduction", hints={
         100 * want: "That is a percentage; give a fraction (0.25 for 25 %).",
@@ -182,23 +182,23 @@ def _reduction(answer):
 # ------------------------------------------------------------------ 11.4
 @question("11.4", "Which networks beat the human top-5 error?")
 def _beat_human(answer):
-    from cnnlab import history
+    from cnnlab.models import catalog
 
     if isinstance(answer, str) or not isinstance(answer, (list, tuple, set, frozenset)):
-        raise NotYet("Give a list (or set) of network names as cnnlab.history.names() "
+        raise NotYet("Give a list (or set) of network names as cnnlab.models.catalog.names() "
                      "spells them, e.g. [\"AlexNet\", \"VGG-16\"].")
     names = []
     for item in answer:
         try:
-            names.append(history.get(item).name)
+            names.append(catalog.get(item).name)
         except ValueError:
             raise NotYet(f"{item!r} is not a network of the table; use the names of "
-                         f"cnnlab.history.names(): {', '.join(history.names())}.") from None
-    human = history.HUMAN_TOP5_ERROR
-    want = [n.name for n in history.NETWORKS
+                         f"cnnlab.models.catalog.names(): {', '.join(catalog.names())}.") from None
+    human = catalog.HUMAN_TOP5_ERROR
+    want = [n.name for n in catalog.NETWORKS
             if n.top5_error is not None and n.top5_error < human]
     for name in names:
-        net = history.get(name)
+        net = catalog.get(name)
         if net.top5_error is None:
             raise NotYet(f"{name} has no ImageNet figure: it was never tested on "
                          "ImageNet.")
@@ -207,7 +207,7 @@ def _beat_human(answer):
                          f"human {human:g} %: leave it out.")
     missing = [n for n in want if n not in names]
     if missing:
-        net = history.get(missing[0])
+        net = catalog.get(missing[0])
         raise NotYet(f"One is missing: {net.name} ({net.top5_error:g} %, "
                      f"{net.top5_detail.split(',')[0]}) is below {human:g} % too. Look "
                      "at every row, single models included.")

@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cnnlab.check import generate
-from cnnlab.check.generate import GenerateError, stub_code, stub_markdown, sync
-from cnnlab.notebooks import SETUP_CELL, badge_markdown, new_notebook
+from cnnlab.authoring import generate
+from cnnlab.authoring.generate import GenerateError, stub_code, stub_markdown, sync
+from cnnlab.authoring.notebooks import SETUP_CELL, badge_markdown, new_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -218,7 +218,7 @@ def test_generator_errors_name_the_notebook_and_cell(repo, capsys):
 
 
 def test_command_line_module(repo):
-    run = subprocess.run([sys.executable, "-m", "cnnlab.check.generate", "--check",
+    run = subprocess.run([sys.executable, "-m", "cnnlab.authoring", "--check",
                           "--root", str(repo)], capture_output=True, text=True,
                          env={"PYTHONPATH": str(REPO), "PATH": ""})
     assert run.returncode == 1, run.stderr

@@ -1,10 +1,10 @@
-"""cnnlab.transfer: counts agree with Keras, freezing reaches training, fine_tune recompiles."""
+"""cnnlab.models.transfer: counts agree with Keras, freezing reaches training, fine_tune recompiles."""
 import numpy as np
 import pytest
 
 keras = pytest.importorskip("keras")
 
-from cnnlab import transfer  # noqa: E402
+from cnnlab.models import transfer  # noqa: E402
 
 
 def keras_counts(model):

@@ -31,7 +31,7 @@ with its moving mean and variance and stops updating them), whatever the
 
 Examples
 --------
->>> from cnnlab import transfer
+>>> from cnnlab.models import transfer
 >>> base = transfer.small_base((28, 28, 1), filters=(8, 16))
 >>> model = transfer.new_head(base, classes=5)
 >>> transfer.param_counts(model)

@@ -6,7 +6,7 @@ cache the CI profile relies on and the papers' figures.
 """
 import pytest
 
-from cnnlab import history
+from cnnlab.models import catalog
 
 
 def keras_count(model):
@@ -16,54 +16,54 @@ def keras_count(model):
 
 
 def test_table_facts():
-    alex = history.get("AlexNet")
+    alex = catalog.get("AlexNet")
     assert (alex.year, alex.top5_error, alex.ilsvrc) == (2012, 15.3, "winner 2012")
-    assert history.ILSVRC2012_RUNNER_UP == 26.2
-    assert history.HUMAN_TOP5_ERROR == 5.1
-    assert [n.year for n in history.NETWORKS] == sorted(n.year for n in history.NETWORKS)
-    for net in history.NETWORKS:
+    assert catalog.ILSVRC2012_RUNNER_UP == 26.2
+    assert catalog.HUMAN_TOP5_ERROR == 5.1
+    assert [n.year for n in catalog.NETWORKS] == sorted(n.year for n in catalog.NETWORKS)
+    for net in catalog.NETWORKS:
         assert net.reference and net.url.startswith("http") and net.top5_detail
         if net.params is not None:
             assert "Table" in net.params_source or "Sec." in net.params_source \
                 or "abstract" in net.params_source
     # every network after LeNet-5 beats AlexNet's error
-    errors = [n.top5_error for n in history.NETWORKS if n.top5_error is not None]
+    errors = [n.top5_error for n in catalog.NETWORKS if n.top5_error is not None]
     assert errors[0] == 15.3 and all(e < 15.3 for e in errors[1:])
 
 
 def test_get_and_errors():
-    assert history.get("vgg-16").name == "VGG-16"
+    assert catalog.get("vgg-16").name == "VGG-16"
     with pytest.raises(ValueError, match="`name` must be one of 'LeNet-5'"):
-        history.get("VGG-99")
+        catalog.get("VGG-99")
     with pytest.raises(ValueError, match="`build` must be"):
-        history.counts("AlexNet", build="yes")
+        catalog.counts("AlexNet", build="yes")
     with pytest.raises(ValueError, match="`axis` must be one of"):
-        history.axis_choice("flops")
+        catalog.axis_choice("flops")
 
 
 def test_lenet_and_alexnet_counts_match_keras_and_papers():
     from cnnlab import models
     for name, builder in (("LeNet-5", models.lenet5), ("AlexNet", models.alexnet)):
-        c = history.counts(name)
+        c = catalog.counts(name)
         model = builder()
         assert c.params == model.count_params()
-        published = history.get(name).params
+        published = catalog.get(name).params
         # full connections (LeNet's C3) and one tower (AlexNet): a few % above the paper
         assert published < c.params < 1.05 * published
     # AlexNet: conv1 on 227x227 with 11x11 stride 4 gives 55x55x96
-    assert history.counts("AlexNet").macs > 55 * 55 * 96 * 11 * 11 * 3
+    assert catalog.counts("AlexNet").macs > 55 * 55 * 96 * 11 * 11 * 3
 
 
 def test_vgg16_plan_matches_keras_applications():
     import keras
-    c = history.counts("VGG-16")
+    c = catalog.counts("VGG-16")
     params, macs = keras_count(keras.applications.VGG16(weights=None))
     assert (c.params, c.macs) == (params, macs) == (138_357_544, 15_470_264_320)
     assert abs(c.macs - 15.3e9) / 15.3e9 < 0.02       # He et al.: 15.3 billion
 
 
 def test_mobilenet_matches_paper():
-    c = history.counts("MobileNet")
+    c = catalog.counts("MobileNet")
     assert c.params == 4_253_864                      # Keras' published count
     assert round(c.params / 1e6, 1) == 4.3 and abs(c.params - 4.2e6) < 0.1e6
     assert round(c.macs / 1e6) == 569                 # Howard et al., Table 8
@@ -86,15 +86,15 @@ def _zfnet_keras():
 
 def test_zfnet_plan_matches_a_keras_zfnet():
     model = _zfnet_keras()
-    rows = history.zfnet_plan()
+    rows = catalog.zfnet_plan()
     convs = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
     plan_convs = [r for r in rows if r["kind"] == "conv"]
     assert [tuple(layer.output.shape[1:]) for layer in convs] == \
         [r["output_shape"] for r in plan_convs]
     assert [(110, 110, 96), (26, 26, 256)] == [r["output_shape"] for r in plan_convs[:2]]
     params, macs = keras_count(model)
-    assert history.counts("ZFNet").params == params
-    assert history.counts("ZFNet").macs == macs
+    assert catalog.counts("ZFNet").params == params
+    assert catalog.counts("ZFNet").macs == macs
 
 
 def test_googlenet_plan_matches_a_keras_googlenet():
@@ -116,7 +116,7 @@ def test_googlenet_plan_matches_a_keras_googlenet():
     x = layers.GlobalAveragePooling2D()(x)
     model = keras.Model(inp, layers.Dense(1000)(x))
     params, macs = keras_count(model)
-    c = history.counts("GoogLeNet")
+    c = catalog.counts("GoogLeNet")
     assert (c.params, c.macs) == (params, macs)
     # the paper: "1.5 billion multiply-adds"; Table 1 sums to ~6.8 M weights (no biases)
     assert abs(c.macs - 1.5e9) / 1.5e9 < 0.06
@@ -124,11 +124,11 @@ def test_googlenet_plan_matches_a_keras_googlenet():
 
 
 def test_cache_is_used_in_ci_and_table_rows():
-    c = history.counts("NASNet-A Large", build=False)
-    assert (c.params, c.macs) == history.CACHED_COUNTS["NASNet-A Large"]
+    c = catalog.counts("NASNet-A Large", build=False)
+    assert (c.params, c.macs) == catalog.CACHED_COUNTS["NASNet-A Large"]
     assert "CACHED_COUNTS" in c.source
-    rows = history.table(build=False, imagenet_only=True)
-    assert [r["name"] for r in rows] == history.names()[1:]
+    rows = catalog.table(build=False, imagenet_only=True)
+    assert [r["name"] for r in rows] == catalog.names()[1:]
     assert all(r["params"] > 0 and r["macs"] > 0 for r in rows)
 
 
@@ -140,10 +140,10 @@ def test_cache_is_used_in_ci_and_table_rows():
     ("NASNet-A Large", 88.9e6, 23.8e9),
 ])
 def test_heavy_models_rebuilt_match_cache_and_papers(name, paper_params, paper_macs):
-    history._computed.cache_clear()
-    c = history.counts(name, build=True)
+    catalog._computed.cache_clear()
+    c = catalog.counts(name, build=True)
     assert c.source.startswith("keras.applications.")
-    assert (c.params, c.macs) == history.CACHED_COUNTS[name]
+    assert (c.params, c.macs) == catalog.CACHED_COUNTS[name]
     if paper_params:
         assert round(c.params / 1e5) == round(paper_params / 1e5)
     if paper_macs:

@@ -28,13 +28,13 @@ MAX_FINE_TUNE_LR = 1e-4
 
 
 def _base():
-    from cnnlab import transfer
+    from cnnlab.models import transfer
     return transfer.small_base(INPUT_SHAPE, filters=(16, 32, 64))
 
 
 @question("10.1", "A frozen base with a new head", expects="model", timeout=60)
 def _feature_extractor(build_feature_extractor):
-    from cnnlab import transfer
+    from cnnlab.models import transfer
 
     base = _base()
     base_learnable = sum(r["learnable"] for r in transfer.layer_table(base))
@@ -65,7 +65,7 @@ def _prepared_model():
     import keras
     import numpy as np
 
-    from cnnlab import transfer
+    from cnnlab.models import transfer
 
     keras.utils.set_random_seed(0)
     base = _base()
@@ -80,7 +80,7 @@ def _prepared_model():
 
 @question("10.2", "Fine-tune the top block", expects="function", timeout=60)
 def _fine_tune(start_fine_tuning):
-    from cnnlab import transfer
+    from cnnlab.models import transfer
 
     model, base, x, y = _prepared_model()
     returned = start_fine_tuning(model, base)
@@ -152,7 +152,7 @@ def vgg_block5_model():
     """
     import keras
 
-    from cnnlab import transfer
+    from cnnlab.models import transfer
 
     base = keras.applications.VGG16(weights=None, include_top=False, input_shape=VGG_INPUT)
     model = transfer.new_head(base, 10, hidden=256)
@@ -163,7 +163,7 @@ def vgg_block5_model():
 @question("10.4", "Trainable parameters: VGG16 with block5 unfrozen", expects="number",
           timeout=60)
 def _count(answer):
-    from cnnlab import transfer
+    from cnnlab.models import transfer
 
     counts = transfer.param_counts(vgg_block5_model())
     block5 = 3 * (3 * 3 * 512 * 512 + 512)

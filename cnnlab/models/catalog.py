@@ -391,7 +391,7 @@ def _computed(name: str) -> tuple[int, int, str]:
         return (*_summary_counts(builder()), f"cnnlab.models.{builder.__name__}()")
     if name in ("ZFNet", "GoogLeNet"):
         plan = zfnet_plan() if name == "ZFNet" else googlenet_plan()
-        how = "cnnlab.history." + ("zfnet_plan()" if name == "ZFNet" else "googlenet_plan()")
+        how = "cnnlab.models.catalog." + ("zfnet_plan()" if name == "ZFNet" else "googlenet_plan()")
         return sum(r["params"] for r in plan), sum(r["macs"] for r in plan), how
     if name == "VGG-16":
         from cnnlab.models.vggnet import vgg_plan
