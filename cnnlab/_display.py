@@ -5,7 +5,9 @@ to guess which number is which, and count digits. :func:`show` gives each
 value its name and formats it for reading -- integers with thousands
 separators, floats to four significant digits, shapes as ``28 × 28 × 1`` --
 as a small HTML table in a notebook and one plain line elsewhere (saved
-notebooks keep both).
+notebooks keep both). A value that is itself a dict (a row of a table) or a
+named tuple shows as its named values; the plain text then gives one line
+per name.
 
 Examples
 --------
@@ -29,7 +31,13 @@ def format_value(value) -> str:
     ('138,357,544', '0.0001235', 'True')
     >>> format_value((1438, 28, 28, 1))
     '(1438, 28, 28, 1)'
+    >>> format_value({"parameters": 15866, "val accuracy": 0.94213})
+    'parameters 15,866 · val accuracy 0.9421'
     """
+    if isinstance(value, dict):
+        return " · ".join(f"{name} {format_value(v)}" for name, v in value.items())
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):      # a named tuple
+        return format_value(value._asdict())
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return str(value)
     if isinstance(value, numbers.Integral):
@@ -55,7 +63,9 @@ class Labelled(dict):
     """A dict of named values that displays as a table (see :func:`show`)."""
 
     def __repr__(self) -> str:
-        return " · ".join(f"{name} {format_value(v)}" for name, v in self.items())
+        rows = [f"{name} {format_value(v)}" for name, v in self.items()]
+        nested = any(isinstance(v, dict) or hasattr(v, "_asdict") for v in self.values())
+        return ("\n" if nested else " · ").join(rows)
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -86,5 +96,9 @@ def show(mapping: dict | None = None, /, **values) -> Labelled:
     MACs, 1x1 4,816,896 · parameters 6,176
     >>> show(a=1)["a"]
     1
+    >>> show({"mini": {"parameters": 15866, "val accuracy": 0.942},
+    ...       "plain": {"parameters": 93322}})
+    mini parameters 15,866 · val accuracy 0.942
+    plain parameters 93,322
     """
     return Labelled({**(mapping or {}), **values})
