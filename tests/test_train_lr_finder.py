@@ -92,6 +92,14 @@ def test_lazy_export_and_bad_arguments():
     with pytest.raises(ValueError, match="`smoothing` must be a number in"):
         lr_range_test(linear_model(), (x, y), smoothing=1.0)
     with pytest.raises(ValueError, match="`optimizer` must be a Keras optimizer name"):
-        lr_range_test(linear_model(), (x, y), optimizer=keras.optimizers.SGD())
+        lr_range_test(linear_model(), (x, y), optimizer=object())
+
+
+def test_optimizer_settings_are_copied_momentum_moves_the_blow_up_earlier():
+    x, y = data()
+    runs = {m: lr_range_test(linear_model(), (x, y), min_lr=1e-3, max_lr=1e3, steps=80,
+                             optimizer=keras.optimizers.SGD(momentum=m)) for m in (0.0, 0.9)}
+    # momentum 0.9 makes each step ~10x larger: the loss blows up at a smaller rate
+    assert runs[0.9].rates[-1] < runs[0.0].rates[-1]
     with pytest.raises(ValueError, match="`schedules` must be a non-empty dict"):
         plot_schedules({}, 10)

@@ -110,8 +110,11 @@ def lr_range_test(model, train, *, min_lr: float = 1e-5, max_lr: float = 1.0,
         factor at each.
     batch_size : int, optional
         Default 32.
-    optimizer : str, optional
-        A Keras optimizer name (default ``"sgd"``), made fresh for the copy.
+    optimizer : str or keras.optimizers.Optimizer, optional
+        A Keras optimizer name (default ``"sgd"``) or an optimizer whose
+        settings (momentum, ...) are copied into a fresh one for the copy: use
+        the optimizer you will train with, since momentum changes the step a
+        rate makes.
     loss : keras loss, optional
         Default as in :func:`cnnlab.train.fit` (sparse categorical cross-entropy).
     seed : int, optional
@@ -159,10 +162,11 @@ def lr_range_test(model, train, *, min_lr: float = 1e-5, max_lr: float = 1.0,
             or not 0 <= smoothing < 1):
         raise ValueError(f"`smoothing` must be a number in [0, 1). "
                          f"Received: smoothing={smoothing!r}.")
-    if not isinstance(optimizer, str):
-        raise ValueError("`optimizer` must be a Keras optimizer name such as 'sgd' or "
-                         f"'adam'. Received: optimizer={optimizer!r}.")
     import keras
+
+    if not isinstance(optimizer, (str, keras.optimizers.Optimizer)):
+        raise ValueError("`optimizer` must be a Keras optimizer name such as 'sgd' or "
+                         f"an optimizer object. Received: optimizer={optimizer!r}.")
 
     from cnnlab.data.pipeline import check_images_labels
     from cnnlab.train.gradients import default_loss
@@ -178,7 +182,7 @@ def lr_range_test(model, train, *, min_lr: float = 1e-5, max_lr: float = 1.0,
     probe = keras.models.clone_model(model)
     probe.build((None,) + x.shape[1:])
     probe.set_weights(model.get_weights())
-    opt = keras.optimizers.get(optimizer)
+    opt = keras.optimizers.get(optimizer) if isinstance(optimizer, str) else optimizer
     opt = type(opt).from_config({**opt.get_config(), "learning_rate": min_lr})
     probe.compile(optimizer=opt, loss=default_loss(model) if loss is None else loss)
 
