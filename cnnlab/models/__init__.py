@@ -8,6 +8,7 @@ Public names and the module that holds each:
 - ``resnet``:    ``residual_block``, ``plain_block``, ``depth_net``
 - ``densenets``: ``dense_block``, ``transition_block``, ``densenet``, ``mini_densenet``
 - ``unet``:      ``tiny_unet``, ``mask_iou``, ``mask_scores``
+- ``plain``:     ``deep_plain_cnn`` (a deep plain convnet, with or without batch norm)
 - ``transfer``:  bases, new heads, freezing and parameter counts for transfer learning
 - ``catalog``:   the classic ImageNet networks with cited figures and recomputed counts
 - ``pretrained``: ImageNet weights through ``keras.applications``, offline-aware
@@ -19,7 +20,7 @@ import lazy_loader
 
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    submodules=["catalog", "classic", "densenets", "inception", "pretrained",
+    submodules=["catalog", "classic", "densenets", "inception", "plain", "pretrained",
                 "resnet", "transfer", "unet", "vggnet"],
     submod_attrs={
         "classic": ["classic_convnet", "lenet5", "alexnet", "small_cnn", "from_spec"],
@@ -28,4 +29,5 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "resnet": ["residual_block", "plain_block", "depth_net"],
         "densenets": ["dense_block", "transition_block", "densenet", "mini_densenet"],
         "unet": ["tiny_unet", "mask_iou", "mask_scores"],
+        "plain": ["deep_plain_cnn"],
     })

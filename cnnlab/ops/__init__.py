@@ -9,6 +9,8 @@ checked in the tests against ``keras.ops`` and TensorFlow gradients:
   ``global_avg_pool2d``, ``max_pool2d_backward``, ``avg_pool2d_backward``
 - :mod:`cnnlab.ops.activations`: ``relu``, ``softmax``, ``dropout``
 - :mod:`cnnlab.ops.gradcheck`: ``numerical_gradient``
+- :mod:`cnnlab.ops.batchnorm`: ``batch_norm``, ``batch_norm_backward``
+- :mod:`cnnlab.ops.propagation`: ``layer_statistics``, ``init_weights``
 
 Arrays are NHWC, ``x`` (N, H, W, C); conv kernels are (kh, kw, C_in, C_out).
 Padding is "valid", "same" (Keras semantics, also for strides > 1) or an int.
@@ -21,6 +23,8 @@ Examples
 (1, 26, 26, 32)
 """
 from cnnlab.ops.activations import dropout, relu, softmax
+from cnnlab.ops.batchnorm import batch_norm, batch_norm_backward
+from cnnlab.ops.propagation import init_weights, layer_statistics
 from cnnlab.ops.conv import conv2d, conv2d_backward, correlate2d
 from cnnlab.ops.conv_transpose import conv2d_transpose
 from cnnlab.ops.gradcheck import numerical_gradient
@@ -31,3 +35,4 @@ __all__ = ["conv2d", "conv2d_backward", "correlate2d", "conv2d_transpose",
            "max_pool2d", "avg_pool2d", "min_pool2d", "global_avg_pool2d",
            "max_pool2d_backward", "avg_pool2d_backward",
            "relu", "softmax", "dropout", "numerical_gradient"]
+__all__ += ["batch_norm", "batch_norm_backward", "init_weights", "layer_statistics"]

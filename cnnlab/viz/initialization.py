@@ -1,0 +1,153 @@
+"""Initialisation explorer: depth × initialisation × batch norm → per-layer statistics.
+
+:class:`InitializationExplorer` shows, for a deep ReLU stack at
+initialisation (:func:`cnnlab.ops.propagation.layer_statistics`, pure NumPy
+and cached), the spread of every layer's activations and weight gradients and
+the histograms of three layers' activations. :func:`plot_layer_statistics`
+draws the same comparison for several settings at once, for the lesson's
+figures.
+
+Examples
+--------
+>>> r = InitializationExplorer.compute_statistics(depth=12, init="small", batch_norm=True)
+>>> len(r["activation_std"]), bool(r["activation_std"][-1] > 0.1)
+(12, True)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cnnlab.ops.propagation import INITS, layer_statistics
+from cnnlab.viz.base import explorer_base
+
+#: values this small are drawn at the floor of the log axes (and called 0)
+FLOOR = 1e-12
+
+
+def _layers_shown(depth: int) -> list[int]:
+    return sorted({1, (depth + 1) // 2, depth})
+
+
+def _std_panel(ax, runs: dict, key: str, ylabel: str):
+    for label, r in runs.items():
+        values = np.maximum(r[key], FLOOR)
+        ax.plot(np.arange(1, len(values) + 1), values, marker="o", ms=3, label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("layer")
+    ax.set_ylabel(ylabel)
+
+
+def plot_layer_statistics(runs: dict, fig=None):
+    """Activation and gradient spread per layer for several settings, side by side.
+
+    Parameters
+    ----------
+    runs : dict
+        Label -> a result of :func:`~cnnlab.ops.propagation.layer_statistics`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_layer_statistics({"he": layer_statistics(5, "he")})
+    >>> [ax.get_yscale() for ax in fig.axes]
+    ['log', 'log']
+    """
+    from cnnlab.plot._figure import new_figure
+
+    if not isinstance(runs, dict) or not runs:
+        raise ValueError("`runs` must be a non-empty dict label -> layer_statistics(...). "
+                         f"Received: runs={runs!r}.")
+    fig = new_figure(fig, figsize=(10, 3.4))
+    ax1, ax2 = fig.subplots(1, 2)
+    _std_panel(ax1, runs, "activation_std", "std of activations")
+    _std_panel(ax2, runs, "gradient_std", "std of weight gradients")
+    ax1.set_title(f"forward: activations (values < {FLOOR:g} drawn at {FLOOR:g})",
+                  fontsize=9)
+    ax2.set_title("backward: gradients of the loss", fontsize=9)
+    ax2.legend(fontsize=8)
+    return fig
+
+
+class InitializationExplorer(explorer_base()):
+    """Pick a depth, an initialisation and batch norm on/off; see every layer's statistics.
+
+    Parameters
+    ----------
+    depth : int, optional
+        Initial number of hidden layers (default 10; the slider goes to 30).
+    init : {"zeros", "small", "glorot", "he"}, optional
+        Initial scheme (default ``"he"``).
+    batch_norm : bool, optional
+        Initial state of the batch-norm switch (default False).
+    width : int, optional
+        Units per layer (default 64).
+
+    Attributes
+    ----------
+    result : dict
+        The :func:`~cnnlab.ops.propagation.layer_statistics` result plus
+        ``"shown"`` (the layers whose histograms are drawn).
+    """
+
+    figsize = (11, 3.4)
+
+    def __init__(self, depth: int = 10, init: str = "he", batch_norm: bool = False,
+                 width: int = 64):
+        import ipywidgets as widgets
+
+        self.width = width
+        layer_statistics(depth, init, batch_norm, width=width)   # validate first
+        controls = {
+            "depth": widgets.IntSlider(value=depth, min=1, max=30, description="depth",
+                                       continuous_update=False),
+            "init": widgets.Dropdown(options=list(INITS), value=init,
+                                     description="initialiser"),
+            "batch_norm": widgets.Checkbox(value=batch_norm, description="batch norm"),
+        }
+        super().__init__(controls)
+
+    @staticmethod
+    def compute_statistics(depth: int, init: str, batch_norm: bool, width: int = 64) -> dict:
+        """The statistics for one setting (pure; see the class)."""
+        r = dict(layer_statistics(depth, init, batch_norm, width=width))
+        r["shown"] = _layers_shown(depth)
+        return r
+
+    def compute(self, depth, init, batch_norm) -> dict:
+        return self.compute_statistics(depth, init, batch_norm, self.width)
+
+    def draw(self, result: dict, fig) -> None:
+        """Activation std, gradient std (log scales) and three activation histograms."""
+        ax1, ax2, ax3 = self.panels(fig, 3, left=0.07, right=0.98, bottom=0.17, top=0.84,
+                                    wspace=0.35)
+        depth = result["depth"]
+        layers = np.arange(1, depth + 1)
+        for ax, key, label, color in ((ax1, "activation_std", "std of activations",
+                                       "#1f77b4"),
+                                      (ax2, "gradient_std", "std of weight gradients",
+                                       "#d62728")):
+            ax.plot(layers, np.maximum(result[key], FLOOR), marker="o", ms=3, color=color)
+            ax.set_yscale("log")
+            ax.set_xlim(0.5, max(depth, 2) + 0.5)
+            ax.set_xlabel("layer")
+            ax.set_title(label, fontsize=10)
+        bn = "with" if result["batch_norm"] else "without"
+        fig.suptitle(f"{depth} ReLU layers, {result['init']} initialisation, {bn} batch "
+                     f"norm · initial loss {result['loss']:.2f} (ln 10 = 2.30)", fontsize=10)
+        acts = result["activations"]
+        top = max(float(acts[k - 1].max()) for k in result["shown"])
+        if top < FLOOR:
+            ax3.text(0.5, 0.5, "all activations are 0", ha="center", va="center",
+                     transform=ax3.transAxes)
+        else:
+            bins = np.linspace(0, top, 31)
+            for k in result["shown"]:
+                a = acts[k - 1].ravel()
+                ax3.hist(a[a > 0], bins=bins, histtype="step", lw=1.5, label=f"layer {k}")
+            ax3.legend(fontsize=8)
+        ax3.set_yscale("log")
+        ax3.set_xlabel("activation (> 0; ReLU zeroes the rest)")
+        ax3.set_title("histograms", fontsize=10)
