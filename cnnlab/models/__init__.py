@@ -8,6 +8,7 @@ Public names and the module that holds each:
 - ``resnet``:    ``residual_block``, ``plain_block``, ``depth_net``
 - ``densenets``: ``dense_block``, ``transition_block``, ``densenet``, ``mini_densenet``
 - ``unet``:      ``tiny_unet``, ``mask_iou``, ``mask_scores``
+- ``binary``:    ``binary_convnet``
 """
 import importlib
 
@@ -20,6 +21,7 @@ _WHERE = {
     "dense_block": "densenets", "transition_block": "densenets", "densenet": "densenets",
     "mini_densenet": "densenets",
     "tiny_unet": "unet", "mask_iou": "unet", "mask_scores": "unet",
+    "binary_convnet": "binary",
 }
 
 __all__ = sorted(_WHERE)
