@@ -84,7 +84,11 @@ class PhotoClassifier(explorer_base()):
         self.model, self.class_names, self.scale = model, list(class_names), float(scale)
         self.input_size, self.channels = shape[:2], shape[2]
         self.examples = dict(examples or {})
-        self.binary = int(np.prod(model.output_shape[1:])) == 1
+        outputs = int(np.prod(model.output_shape[1:]))
+        self.binary = outputs == 1
+        if len(self.class_names) != max(outputs, 2):
+            raise ValueError(f"`class_names` must name the model's {max(outputs, 2)} classes. "
+                             f"Received: class_names={self.class_names!r}.")
         self._source = "example" if self.examples else None
         controls = {
             "upload": widgets.FileUpload(accept="image/*", multiple=False,
