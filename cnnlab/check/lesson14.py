@@ -37,8 +37,9 @@ def _counts(answer):
     train = SUBSET_14_1["train"] * CLASSES_14_1
     # 1,000 + 500 + 500 images of one class are as many as train/ holds for both
     hints = {per_class: f"{per_class:,} is one class's images (or only train/): count "
-                        "both class folders of all three splits.",
-             train: f"{train:,} is only the training folder: count all three splits."}
+                        "both class folders of all three splits."}
+    if train != per_class:
+        hints[train] = f"{train:,} is only the training folder: count all three splits."
     expect_number(total, per_class * CLASSES_14_1, name="total_images", hints=hints)
     if isinstance(steps, float) and not steps.is_integer():
         raise NotYet(f"steps_per_epoch = {steps:g} is not a whole number: a step is one "
