@@ -132,3 +132,15 @@ def test_tree_lists_folders_and_counts(tmp_path):
     text = folder_tree(tmp_path / "d", files=1)
     assert text.splitlines() == ["d/", "└── test/", "    └── 5/  (3 files)",
                                  "        ├── 0.png", "        └── ..."]
+
+
+def test_cache_makes_later_passes_over_the_files_faster(tmp_path):
+    keras = pytest.importorskip("keras")
+    write_image_folder("shapes", tmp_path, splits={"train": 100}, classes=("circle", "cross"),
+                       image_size=48)
+    ds = keras.utils.image_dataset_from_directory(tmp_path / "train", image_size=(48, 48))
+    plain = data.pass_seconds(ds, 2)
+    cached = data.pass_seconds(ds.cache(), 3)
+    assert cached[2] < plain[1], (plain, cached)
+    with pytest.raises(ValueError, match="`passes` must be an integer >= 1"):
+        data.pass_seconds(ds, 0)

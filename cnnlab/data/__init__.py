@@ -38,9 +38,10 @@ __all__ = ["DataUnavailableError", "NAMES", "NotAnImageError", "RootIsAFileError
            "SHAPE_CLASSES", "as_dataset", "available", "cats_vs_dogs_folder",
            "decode_image", "folder_counts", "folder_tree", "image_input", "load",
            "make_shapes", "names", "sample_image", "sample_image_names",
-           "segmentation_dataset", "shapes", "subset", "write_image_folder"]
+           "pass_seconds", "segmentation_dataset", "shapes", "subset",
+           "write_image_folder"]
 
-_PIPELINES = ("as_dataset", "segmentation_dataset")
+_PIPELINES = ("as_dataset", "segmentation_dataset", "pass_seconds")
 #: imported on first use (Pillow and the writers stay out of ``import cnnlab.data``)
 _LAZY = {"write_image_folder": "folders", "folder_counts": "folders",
          "folder_tree": "folders", "RootIsAFileError": "folders",
