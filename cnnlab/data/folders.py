@@ -321,9 +321,11 @@ def folder_tree(root, files: int = 2) -> str:
     lines = [os.path.basename(os.path.normpath(root)) + "/"]
 
     def walk(folder, prefix):
-        entries = sorted(os.listdir(folder), key=lambda e: (len(e), e))
-        dirs = [e for e in entries if os.path.isdir(os.path.join(folder, e))]
-        names = [e for e in entries if e not in dirs]
+        entries = os.listdir(folder)
+        order = {s: i for i, s in enumerate(DEFAULT_SPLITS)}
+        dirs = sorted((e for e in entries if os.path.isdir(os.path.join(folder, e))),
+                      key=lambda e: (order.get(e, len(order)), e))
+        names = sorted((e for e in entries if e not in dirs), key=lambda e: (len(e), e))
         shown = dirs + names[:files] + (["..."] if len(names) > files else [])
         for i, entry in enumerate(shown):
             last = i == len(shown) - 1
