@@ -142,7 +142,8 @@ class PhotoClassifier(explorer_base()):
         grey = dict(cmap="gray", vmin=0, vmax=255) if self.channels == 1 else {}
         pic = result["picture"]
         a.imshow(pic[..., 0] if self.channels == 1 else pic, **grey)
-        a.set_title(f"{os.path.basename(result['name'])[:28]}\n"
+        name = result["name"] if self._source == "example" else os.path.basename(result["name"])
+        a.set_title(f"{name[-32:]}\n"
                     f"{pic.shape[1]}×{pic.shape[0]} pixels", fontsize=9)
         x = result["input"][0] / self.scale
         b.imshow(np.clip(x[..., 0] if self.channels == 1 else x / 255, 0, 255 if
@@ -157,7 +158,7 @@ class PhotoClassifier(explorer_base()):
         c.set_xlim(0, 1)
         c.invert_yaxis()
         for i, v in enumerate(values):
-            c.text(min(v + 0.02, 0.8), i, f"{v:.3f}", va="center", fontsize=9)
+            c.text(0.98, i, f"{v:.3f}", va="center", ha="right", fontsize=9)
         if self.binary:
             c.axvline(result["threshold"], color="#d62728", ls="--", lw=1)
             c.set_xlabel(f"probability (red: threshold {result['threshold']:.2f} "
