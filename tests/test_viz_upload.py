@@ -18,7 +18,8 @@ def _png(colour, size=(40, 30)):
 
 
 def _upload(name, content):
-    return ({"name": name, "type": "", "size": len(content), "last_modified": datetime.datetime(2024, 1, 1),
+    return ({"name": name, "type": "", "size": len(content),
+             "last_modified": datetime.datetime(2024, 1, 1),
              "content": memoryview(content)},)
 
 

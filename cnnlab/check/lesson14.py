@@ -52,7 +52,8 @@ def _counts(answer):
         math.ceil(per_class * CLASSES_14_1 / BATCH_14_1): "An epoch goes over the "
             "training folder only; validation and test are not trained on.",
     })
-    return f"{per_class * CLASSES_14_1:,} images; {steps} steps per epoch (the last batch is partial)."
+    return (f"{per_class * CLASSES_14_1:,} images; {steps} steps per epoch "
+            "(the last batch is partial).")
 
 
 def _reference_gb(n, height, width, channels, bytes_per_value=4):
