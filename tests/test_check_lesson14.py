@@ -57,7 +57,8 @@ def test_14_3_mistakes_really_fail_in_keras_and_get_hints():
     x = np.array([[-2.0], [1.0], [3.0], [0.5]], dtype="float32")
     # softmax over one unit is always 1
     one = layers.Dense(1, activation="softmax")
-    assert np.allclose(keras.ops.convert_to_numpy(one(x)), 1.0)
+    with pytest.warns(UserWarning, match="always return the value 1"):
+        assert np.allclose(keras.ops.convert_to_numpy(one(x)), 1.0)
     # sigmoid + sparse categorical: one output column means class 0 only -> loss
     # does not depend on the prediction for label-0 rows
     sparse = keras.losses.SparseCategoricalCrossentropy()

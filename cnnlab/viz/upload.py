@@ -92,7 +92,7 @@ class PhotoClassifier(explorer_base()):
         self._source = "example" if self.examples else None
         controls = {
             "upload": widgets.FileUpload(accept="image/*", multiple=False,
-                                         description="upload a picture"),
+                                         description="upload"),
             "path": widgets.Text(placeholder="or type a path, then Enter",
                                  description="path", continuous_update=False),
         }
