@@ -297,6 +297,38 @@ def _cats_root(cache: str) -> str | None:
     return None
 
 
+def cats_vs_dogs_folder() -> str:
+    """The unzipped cats-vs-dogs folder tree, downloaded by Keras on first use.
+
+    ``keras.utils.get_file`` fetches and unpacks the TensorFlow tutorial's
+    ``cats_and_dogs_filtered.zip`` into the Keras cache; the folder returned
+    holds ``train/`` (1,000 cats, 1,000 dogs) and ``validation/`` (500 + 500),
+    each with ``cats/`` and ``dogs/`` -- ready for
+    ``keras.utils.image_dataset_from_directory``.
+
+    Raises
+    ------
+    DataUnavailableError
+        At once (no hanging download) when it is not cached and the server
+        cannot be reached, naming the file to fetch by hand.
+    """
+    cache = keras_cache_dir()
+    root = _cats_root(cache)
+    if root is None:
+        ensure_fetchable("cats_vs_dogs", cache)
+        import keras
+        try:
+            keras.utils.get_file("cats_and_dogs_filtered.zip", origin=CATS_VS_DOGS_URL,
+                                 extract=True)
+        except Exception as err:
+            raise _unavailable("cats_vs_dogs", cache, f"{type(err).__name__}: {err}") from err
+        root = _cats_root(cache)
+        if root is None:
+            raise DataUnavailableError(f"cats_and_dogs_filtered.zip did not unpack to "
+                                       f"the expected folder under {cache}/datasets.")
+    return root
+
+
 def load_cats_vs_dogs(split: str, image_size=(128, 128), limit: int | None = None,
                       seed: int = 0):
     """Read (a balanced subset of) the filtered cats-vs-dogs photos, resized.
@@ -315,20 +347,7 @@ def load_cats_vs_dogs(split: str, image_size=(128, 128), limit: int | None = Non
 
     from cnnlab.data.subsets import balanced_indices
 
-    cache = keras_cache_dir()
-    root = _cats_root(cache)
-    if root is None:
-        ensure_fetchable("cats_vs_dogs", cache)
-        import keras
-        try:
-            keras.utils.get_file("cats_and_dogs_filtered.zip", origin=CATS_VS_DOGS_URL,
-                                 extract=True)
-        except Exception as err:
-            raise _unavailable("cats_vs_dogs", cache, f"{type(err).__name__}: {err}") from err
-        root = _cats_root(cache)
-        if root is None:
-            raise DataUnavailableError(f"cats_and_dogs_filtered.zip did not unpack to "
-                                       f"the expected folder under {cache}/datasets.")
+    root = cats_vs_dogs_folder()
     folder = os.path.join(root, "train" if split == "train" else "validation")
     files, labels = [], []
     for label, sub in enumerate(("cats", "dogs")):

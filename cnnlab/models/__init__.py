@@ -8,6 +8,7 @@ Public names and the module that holds each:
 - ``resnet``:    ``residual_block``, ``plain_block``, ``depth_net``
 - ``densenets``: ``dense_block``, ``transition_block``, ``densenet``, ``mini_densenet``
 - ``unet``:      ``tiny_unet``, ``mask_iou``, ``mask_scores``
+- ``binary``:    ``binary_convnet`` (the classic cats-vs-dogs convnet, sigmoid output)
 - ``plain``:     ``deep_plain_cnn`` (a deep plain convnet, with or without batch norm)
 - ``transfer``:  bases, new heads, freezing and parameter counts for transfer learning
 - ``catalog``:   the classic ImageNet networks with cited figures and recomputed counts
@@ -20,7 +21,7 @@ import lazy_loader
 
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    submodules=["catalog", "classic", "densenets", "inception", "plain", "pretrained",
+    submodules=["binary", "catalog", "classic", "densenets", "inception", "plain", "pretrained",
                 "resnet", "transfer", "unet", "vggnet"],
     submod_attrs={
         "classic": ["classic_convnet", "lenet5", "alexnet", "small_cnn", "from_spec"],
@@ -30,4 +31,5 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "densenets": ["dense_block", "transition_block", "densenet", "mini_densenet"],
         "unet": ["tiny_unet", "mask_iou", "mask_scores"],
         "plain": ["deep_plain_cnn"],
+        "binary": ["binary_convnet"],
     })

@@ -8,4 +8,4 @@ import lazy_loader
 __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submodules=[
     "augmentation", "base", "classic", "conv", "convolutions", "densenet", "dropout",
     "explain", "inception", "initialization", "inspector", "one_by_one", "pooling", "receptive_field",
-    "residual", "transfer", "vgg"])
+    "residual", "transfer", "upload", "vgg"])
