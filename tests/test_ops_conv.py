@@ -78,7 +78,7 @@ def test_conv2d_matches_keras_ops_conv(stride, padding, dilation, kernel):
     x, w = random_case(kernel)
     expected = keras.ops.convert_to_numpy(keras.ops.conv(
         x, w, strides=stride, padding=padding, dilation_rate=dilation))
-    got = conv2d(x, w, stride=stride, padding=padding, dilation=dilation)
+    got = conv2d(x, w, strides=stride, padding=padding, dilation_rate=dilation)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
 
@@ -90,7 +90,7 @@ def test_conv2d_matches_naive_loop(stride, padding, dilation, kernel):
     # includes stride > 1 together with dilation > 1, which TensorFlow rejects
     x, w = random_case(kernel)
     np.testing.assert_allclose(
-        conv2d(x, w, stride=stride, padding=padding, dilation=dilation),
+        conv2d(x, w, strides=stride, padding=padding, dilation_rate=dilation),
         naive_conv(x, w, stride, padding, dilation), rtol=1e-10, atol=1e-10)
 
 
@@ -99,7 +99,7 @@ def test_int_padding_is_explicit_zero_padding(pad, stride):
     x, w = random_case(3)
     padded = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
     expected = keras.ops.convert_to_numpy(keras.ops.conv(padded, w, strides=stride))
-    np.testing.assert_allclose(conv2d(x, w, stride=stride, padding=pad), expected,
+    np.testing.assert_allclose(conv2d(x, w, strides=stride, padding=pad), expected,
                                rtol=1e-5, atol=1e-5)
 
 
@@ -111,7 +111,7 @@ def test_bias_and_float32_match_keras_conv2d_layer():
     b = RNG.standard_normal(5).astype("float32")
     layer.set_weights([w, b])
     expected = keras.ops.convert_to_numpy(layer(x))
-    got = conv2d(x, w, b, stride=2, padding="same")
+    got = conv2d(x, w, b, strides=2, padding="same")
     assert got.dtype == np.float32
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
 
@@ -139,9 +139,9 @@ def tf_conv_gradients(dy, x, w, stride, padding, dilation):
                          TF_GRID + [(2, 1, 1, 3), (1, 2, 2, 3), (3, 1, 1, (2, 3))])
 def test_conv2d_backward_matches_tensorflow(stride, padding, dilation, kernel):
     x, w = random_case(kernel)
-    dy = RNG.standard_normal(conv2d(x, w, stride=stride, padding=padding,
-                                    dilation=dilation).shape)
-    got = conv2d_backward(dy, x, w, stride=stride, padding=padding, dilation=dilation)
+    dy = RNG.standard_normal(conv2d(x, w, strides=stride, padding=padding,
+                                    dilation_rate=dilation).shape)
+    got = conv2d_backward(dy, x, w, strides=stride, padding=padding, dilation_rate=dilation)
     expected = tf_conv_gradients(dy, x, w, stride, padding, dilation)
     for name, g, e in zip(("dx", "dw", "db"), got, expected):
         assert g.shape == e.shape, name
@@ -155,7 +155,7 @@ def test_conv2d_backward_matches_central_differences(stride, padding, dilation):
     x = RNG.standard_normal((2, 7, 6, 2))
     w = RNG.standard_normal((3, 2, 2, 3))
     b = RNG.standard_normal(3)
-    kwargs = dict(stride=stride, padding=padding, dilation=dilation)
+    kwargs = dict(strides=stride, padding=padding, dilation_rate=dilation)
     dy = RNG.standard_normal(conv2d(x, w, **kwargs).shape)
     dx, dw, db = conv2d_backward(dy, x, w, **kwargs)
     np.testing.assert_allclose(
@@ -188,7 +188,7 @@ def test_conv2d_transpose_matches_keras_layer(stride, padding, kernel):
     w = RNG.standard_normal(layer.kernel.shape).astype("float32")
     layer.set_weights([w])
     expected = keras.ops.convert_to_numpy(layer(x))
-    got = conv2d_transpose(x, w, stride=stride, padding=padding)
+    got = conv2d_transpose(x, w, strides=stride, padding=padding)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
 
@@ -201,7 +201,7 @@ def test_conv2d_transpose_int_padding_crops_the_valid_output(pad, stride, kernel
     layer.build(x.shape)
     layer.set_weights([w])
     full = keras.ops.convert_to_numpy(layer(x))
-    np.testing.assert_allclose(conv2d_transpose(x, w, stride=stride, padding=pad),
+    np.testing.assert_allclose(conv2d_transpose(x, w, strides=stride, padding=pad),
                                full[:, pad:-pad, pad:-pad, :], rtol=1e-5, atol=1e-5)
 
 
@@ -219,16 +219,16 @@ def test_channel_mismatch_error_text():
      "`x` must be a 4-D array of shape (N, H, W, C_in). Received: x.shape=(5, 5)."),
     (lambda: conv2d(np.zeros((1, 5, 5, 1)), np.zeros((3, 3))),
      "`w` must be a 4-D array of shape (kh, kw, C_in, C_out). Received: w.shape=(3, 3)."),
-    (lambda: conv2d(np.zeros((1, 5, 5, 1)), np.zeros((3, 3, 1, 1)), stride=0),
-     "`stride` must be an integer >= 1 or a pair (h, w) of them. Received: stride=0."),
-    (lambda: conv2d(np.zeros((1, 5, 5, 1)), np.zeros((3, 3, 1, 1)), dilation=(1, 0)),
-     "`dilation` must be an integer >= 1 or a pair (h, w) of them. "
-     "Received: dilation=(1, 0)."),
+    (lambda: conv2d(np.zeros((1, 5, 5, 1)), np.zeros((3, 3, 1, 1)), strides=0),
+     "`strides` must be an integer >= 1 or a pair (h, w) of them. Received: strides=0."),
+    (lambda: conv2d(np.zeros((1, 5, 5, 1)), np.zeros((3, 3, 1, 1)), dilation_rate=(1, 0)),
+     "`dilation_rate` must be an integer >= 1 or a pair (h, w) of them. "
+     "Received: dilation_rate=(1, 0)."),
     (lambda: conv2d(np.zeros((1, 5, 5, 1)), np.zeros((3, 3, 1, 1)), padding="full"),
      "`padding` must be 'valid', 'same' or an integer >= 0. Received: padding='full'."),
     (lambda: conv2d(np.zeros((1, 5, 5, 1)), np.zeros((3, 3, 1, 2)), b=np.zeros(3)),
      "`b` must have shape (C_out,) = (2,). Received: b.shape=(3,)."),
-    (lambda: conv2d(np.zeros((1, 4, 4, 1)), np.zeros((3, 3, 1, 1)), dilation=2),
+    (lambda: conv2d(np.zeros((1, 4, 4, 1)), np.zeros((3, 3, 1, 1)), dilation_rate=2),
      "The kernel (3x3, dilation 2x2) is larger than the padded input. "
      "Received: input size 4x4, padding='valid'."),
     (lambda: conv2d_backward(np.zeros((1, 3, 3, 1)), np.zeros((1, 5, 5, 1)),

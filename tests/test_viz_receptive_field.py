@@ -29,30 +29,38 @@ def keras_field(spec, size=64):
     return int(rows[-1] - rows[0] + 1)
 
 
-@pytest.mark.parametrize("spec", ["conv3, conv3, conv3", "conv3, pool2, conv3",
-                                  "conv3, conv3/d2, conv3/d4", "conv7/s2, pool3/s2, conv3"])
+@pytest.mark.parametrize("spec", ["conv3x3, conv3x3, conv3x3", "conv3x3, pool2, conv3x3",
+                                  "conv3x3, conv3x3/d2, conv3x3/d4", "conv7x7/s2, pool3/s2, conv3x3"])
 def test_fields_match_keras_gradients(spec):
     assert field_table(spec)[-1]["rf"] == keras_field(spec)
 
 
 def test_sizes_match_keras_shapes():
     keras = pytest.importorskip("keras")
-    rows = field_table("conv3, pool2, conv3, pool3/s2", input_size=28, padding="valid")
+    rows = field_table("conv3x3, pool2, conv3x3, pool3/s2", input_size=28, padding="valid")
     m = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(1, 3),
                           keras.layers.MaxPooling2D(2), keras.layers.Conv2D(1, 3),
                           keras.layers.MaxPooling2D(3, strides=2)])
     assert [r["size"] for r in rows] == [lay.output.shape[1] for lay in m.layers]
 
 
+def test_conv_without_a_kernel_size_is_refused_with_the_inspector_meaning():
+    # in from_spec (the model inspector) "conv3" is 3 filters, so here it is an error
+    with pytest.raises(ValueError, match="conv3 means 3 filters"):
+        parse_layers("conv3, pool2")
+    with pytest.raises(ValueError, match="square"):
+        parse_layers("conv3x5")
+
+
 def test_parse_errors_name_the_item():
     with pytest.raises(ValueError, match="Layer 2 .*'cnv3'"):
-        parse_layers("conv3, cnv3")
+        parse_layers("conv3x3, cnv3")
     with pytest.raises(ValueError, match="at least one layer"):
         parse_layers(" , ")
     with pytest.raises(ValueError, match="not dilated"):
         parse_layers("pool2/d2")
     with pytest.raises(ValueError, match="does not fit"):
-        field_table("conv5, conv5", input_size=6, padding="valid")
+        field_table("conv5x5, conv5x5", input_size=6, padding="valid")
 
 
 def test_controls_and_buttons():
@@ -61,7 +69,7 @@ def test_controls_and_buttons():
     before = w.figure_png()
     w.kind.value, w.kernel.value = "pool", 2
     w.add_layer()
-    assert w.controls["spec"].value == "conv3, conv3, conv3, pool2"
+    assert w.controls["spec"].value == "conv3x3, conv3x3, conv3x3, pool2"
     assert w.result["rows"][-1]["jump"] == 2
     assert w.figure_png() != before
     w.remove_last()
@@ -74,7 +82,7 @@ def test_controls_and_buttons():
 
 def test_bad_spec_gives_a_message():
     w = ReceptiveFieldExplorer()
-    w.controls["spec"].value = "conv3, banana"
+    w.controls["spec"].value = "conv3x3, banana"
     assert w.result is None and "banana" in w.message.value and w.error is None
-    w.controls["spec"].value = "conv3"
+    w.controls["spec"].value = "conv3x3"
     assert w.result["rows"][-1]["rf"] == 3

@@ -83,16 +83,16 @@ def window_geometry(in_hw, kernel_hw, stride, padding, dilation=(1, 1), what="ke
     return tuple(outs), tuple(pads)
 
 
-def arguments(stride, padding, dilation=1, stride_name="stride"):
-    """Validate and normalise stride, padding and dilation.
+def arguments(strides, padding, dilation_rate=1):
+    """Validate and normalise ``strides``, ``padding`` and ``dilation_rate`` (Keras' names).
 
     Examples
     --------
     >>> arguments(2, "SAME", (1, 2))
     ((2, 2), 'same', (1, 2))
     """
-    return (check_pair(stride_name, stride, 1), check_padding(padding),
-            check_pair("dilation", dilation, 1))
+    return (check_pair("strides", strides, 1), check_padding(padding),
+            check_pair("dilation_rate", dilation_rate, 1))
 
 
 def tap(a: np.ndarray, top: int, left: int, out_hw, stride) -> np.ndarray:

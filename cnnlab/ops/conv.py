@@ -72,7 +72,7 @@ def _input_gradient(dy, w, in_shape, stride, pads, dilation, dtype):
     return dxp[:, top:top + h, left:left + wd, :]
 
 
-def conv2d(x, w, b=None, stride=1, padding="valid", dilation=1) -> np.ndarray:
+def conv2d(x, w, b=None, strides=1, padding="valid", dilation_rate=1) -> np.ndarray:
     """2-D convolution of a batch of images, as computed by ``keras.layers.Conv2D``.
 
     Like every deep-learning library this is a cross-correlation: the kernel
@@ -87,14 +87,14 @@ def conv2d(x, w, b=None, stride=1, padding="valid", dilation=1) -> np.ndarray:
         Kernel, in the layout of a Keras ``Conv2D`` kernel.
     b : ndarray of shape (C_out,), optional
         Bias added to every output position.
-    stride : int or (int, int), optional
+    strides : int or (int, int), optional
         Step between windows (default 1).
     padding : {"valid", "same"} or int, optional
         "valid": no padding. "same": Keras/TensorFlow padding, the output
         is ``ceil(H / stride)``; the total padding
         ``max((out - 1)*stride + dilation*(k - 1) + 1 - H, 0)`` is split with the
         odd pixel at the bottom/right. An int pads that many zeros on every side.
-    dilation : int or (int, int), optional
+    dilation_rate : int or (int, int), optional
         Spacing of the kernel taps (default 1, a plain convolution).
 
     Returns
@@ -123,12 +123,12 @@ def conv2d(x, w, b=None, stride=1, padding="valid", dilation=1) -> np.ndarray:
     array([[10., 14., 18.],
            [26., 30., 34.],
            [42., 46., 50.]])
-    >>> conv2d(np.zeros((2, 32, 32, 3)), np.zeros((3, 3, 3, 8)), stride=2,
+    >>> conv2d(np.zeros((2, 32, 32, 3)), np.zeros((3, 3, 3, 8)), strides=2,
     ...        padding="same").shape
     (2, 16, 16, 8)
     """
     x, w = _check_conv(x, w)
-    stride, padding, dilation = arguments(stride, padding, dilation)
+    stride, padding, dilation = arguments(strides, padding, dilation_rate)
     if b is not None:
         b = np.asarray(b)
         if b.shape != (w.shape[3],):
@@ -142,14 +142,14 @@ def conv2d(x, w, b=None, stride=1, padding="valid", dilation=1) -> np.ndarray:
     return y
 
 
-def conv2d_backward(dy, x, w, stride=1, padding="valid", dilation=1):
+def conv2d_backward(dy, x, w, strides=1, padding="valid", dilation_rate=1):
     """Gradients of :func:`conv2d` with respect to its input, kernel and bias.
 
     Parameters
     ----------
     dy : ndarray of shape (N, out_h, out_w, C_out)
         Upstream gradient, dL/dy, in the shape of the output of ``conv2d``.
-    x, w, stride, padding, dilation
+    x, w, strides, padding, dilation_rate
         The arguments of the forward call.
 
     Returns
@@ -193,7 +193,7 @@ def conv2d_backward(dy, x, w, stride=1, padding="valid", dilation=1):
            [20., 24.]]), array([4.]))
     """
     x, w = _check_conv(x, w)
-    stride, padding, dilation = arguments(stride, padding, dilation)
+    stride, padding, dilation = arguments(strides, padding, dilation_rate)
     out_hw, pads = window_geometry(x.shape[1:3], w.shape[:2], stride, padding, dilation)
     dy = np.asarray(dy)
     expected = (x.shape[0], *out_hw, w.shape[3])
@@ -210,7 +210,7 @@ def conv2d_backward(dy, x, w, stride=1, padding="valid", dilation=1):
     return dx, dw, db
 
 
-def correlate2d(image, kernel, stride=1, padding="valid", dilation=1) -> np.ndarray:
+def correlate2d(image, kernel, strides=1, padding="valid", dilation_rate=1) -> np.ndarray:
     """Cross-correlate one single-channel image with one 2-D kernel.
 
     A convenience wrapper around :func:`conv2d` for the worked examples and
@@ -220,7 +220,7 @@ def correlate2d(image, kernel, stride=1, padding="valid", dilation=1) -> np.ndar
     ----------
     image : ndarray of shape (H, W)
     kernel : ndarray of shape (kh, kw)
-    stride, padding, dilation
+    strides, padding, dilation_rate
         As in :func:`conv2d`.
 
     Returns
@@ -249,5 +249,5 @@ def correlate2d(image, kernel, stride=1, padding="valid", dilation=1) -> np.ndar
     image = as_array("image", image, 2, "(H, W)")
     kernel = as_array("kernel", kernel, 2, "(kh, kw)")
     y = conv2d(image[None, :, :, None], kernel[:, :, None, None],
-               stride=stride, padding=padding, dilation=dilation)
+               strides=strides, padding=padding, dilation_rate=dilation_rate)
     return y[0, :, :, 0]

@@ -24,7 +24,7 @@ def _output_length(size: int, kernel: int, stride: int, padding) -> int:
     return out
 
 
-def conv2d_transpose(x, w, stride=1, padding="valid") -> np.ndarray:
+def conv2d_transpose(x, w, strides=1, padding="valid") -> np.ndarray:
     """Transposed convolution ("deconvolution"), like ``keras.layers.Conv2DTranspose``.
 
     It is the backward pass of a convolution run forwards: every input pixel
@@ -39,7 +39,7 @@ def conv2d_transpose(x, w, stride=1, padding="valid") -> np.ndarray:
     w : ndarray of shape (kh, kw, C_out, C_in)
         Kernel in the Keras ``Conv2DTranspose`` layout (note: output channels
         before input channels, the reverse of ``Conv2D``).
-    stride : int or (int, int), optional
+    strides : int or (int, int), optional
         Upsampling factor (default 1).
     padding : {"valid", "same"} or int, optional
         Keras semantics: "valid" gives ``H*stride + max(kh - stride, 0)`` rows,
@@ -67,12 +67,12 @@ def conv2d_transpose(x, w, stride=1, padding="valid") -> np.ndarray:
     >>> import numpy as np
     >>> x = np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2, 1)
     >>> w = np.ones((2, 2, 1, 1))
-    >>> conv2d_transpose(x, w, stride=2)[0, :, :, 0]
+    >>> conv2d_transpose(x, w, strides=2)[0, :, :, 0]
     array([[1., 1., 2., 2.],
            [1., 1., 2., 2.],
            [3., 3., 4., 4.],
            [3., 3., 4., 4.]])
-    >>> conv2d_transpose(x, np.ones((3, 3, 1, 1)), stride=1)[0, :, :, 0]
+    >>> conv2d_transpose(x, np.ones((3, 3, 1, 1)), strides=1)[0, :, :, 0]
     array([[ 1.,  3.,  3.,  2.],
            [ 4., 10., 10.,  6.],
            [ 4., 10., 10.,  6.],
@@ -85,7 +85,7 @@ def conv2d_transpose(x, w, stride=1, padding="valid") -> np.ndarray:
             f"`w` must have shape (kh, kw, C_out, C_in) with C_in={x.shape[3]} "
             f"matching x (the Keras Conv2DTranspose layout). "
             f"Received: w.shape={w.shape}.")
-    stride, padding, _ = arguments(stride, padding)
+    stride, padding, _ = arguments(strides, padding)
     n, h, wd, _ = x.shape
     kh, kw, c_out, _ = w.shape
     out_hw = (_output_length(h, kh, stride[0], padding),

@@ -320,7 +320,7 @@ class ConvExplorer(explorer_base()):
                     f"which is larger than the padded input ({h}x{w}, padding="
                     f"{padding!r}). Lower the dilation or add padding.") from None
         (oh, top, bottom), (ow, left, right) = geo
-        out = correlate2d(img, kernel, stride=stride, padding=padding, dilation=dilation)
+        out = correlate2d(img, kernel, strides=stride, padding=padding, dilation_rate=dilation)
         out = np.asarray(out, dtype=float)
         r, c = min(row, oh - 1), min(col, ow - 1)
         taps, pads = window_taps(r, c, kernel=k, stride=stride, padding=padding,

@@ -3,7 +3,7 @@
 A stack is written as a compact text spec, one item per layer, separated by
 commas::
 
-    conv3, conv3, pool2, conv3/d2, conv7/s2
+    conv3x3, conv3x3, pool2, conv3x3/d2, conv7x7/s2
 
 - ``conv<k>``: a k x k convolution, stride 1 (``/s<n>`` sets the stride,
   ``/d<n>`` the dilation);
@@ -17,7 +17,7 @@ as squares on the input.
 
 Examples
 --------
->>> [row["rf"] for row in field_table("conv3, conv3, conv3")]
+>>> [row["rf"] for row in field_table("conv3x3, conv3x3, conv3x3")]
 [3, 5, 7]
 """
 from __future__ import annotations
@@ -29,27 +29,28 @@ import numpy as np
 from cnnlab._validate import check_choice, check_int, check_padding
 from cnnlab.viz.base import explorer_base
 
-_ITEM = re.compile(r"^(conv|pool)(\d+)((?:/[sd]\d+)*)$")
+_ITEM = re.compile(r"^(conv(\d+)x(\d+)|pool(\d+))((?:/[sd]\d+)*)$")
 
 #: ready-made stacks offered by the explorer
 PRESETS = {
-    "three 3x3 convs (= one 7x7)": "conv3, conv3, conv3",
-    "two 3x3 convs (= one 5x5)": "conv3, conv3",
-    "classic convnet": "conv3, pool2, conv3, pool2, conv3",
-    "VGG: 5 stages": ", ".join(["conv3, conv3, pool2"] * 2 + ["conv3, conv3, conv3, pool2"] * 3),
-    "AlexNet-like": "conv11/s4, pool3/s2, conv5, pool3/s2, conv3, conv3, conv3, pool3/s2",
-    "dilated 3x3 (d = 1, 2, 4)": "conv3, conv3/d2, conv3/d4",
-    "ResNet stem": "conv7/s2, pool3/s2, conv3, conv3",
+    "three 3x3 convs (= one 7x7)": "conv3x3, conv3x3, conv3x3",
+    "two 3x3 convs (= one 5x5)": "conv3x3, conv3x3",
+    "classic convnet": "conv3x3, pool2, conv3x3, pool2, conv3x3",
+    "VGG: 5 stages": ", ".join(["conv3x3, conv3x3, pool2"] * 2
+                             + ["conv3x3, conv3x3, conv3x3, pool2"] * 3),
+    "AlexNet-like": "conv11x11/s4, pool3/s2, conv5x5, pool3/s2, conv3x3, conv3x3, conv3x3, pool3/s2",
+    "dilated 3x3 (d = 1, 2, 4)": "conv3x3, conv3x3/d2, conv3x3/d4",
+    "ResNet stem": "conv7x7/s2, pool3/s2, conv3x3, conv3x3",
 }
 
 
 def parse_layers(spec: str) -> list[dict]:
-    """Read a layer spec such as ``"conv3, pool2, conv3/d2"``.
+    """Read a layer spec such as ``"conv3x3, pool2, conv3x3/d2"``.
 
     Parameters
     ----------
     spec : str
-        Comma-separated items ``conv<k>[/s<stride>][/d<dilation>]`` or
+        Comma-separated items ``conv<k>x<k>[/s<stride>][/d<dilation>]`` or
         ``pool<k>[/s<stride>]`` (case and spaces do not matter).
 
     Returns
@@ -65,27 +66,34 @@ def parse_layers(spec: str) -> list[dict]:
 
     Examples
     --------
-    >>> parse_layers("conv3, pool2, conv3/d2")[1]
+    >>> parse_layers("conv3x3, pool2, conv3x3/d2")[1]
     {'kind': 'pool', 'kernel': 2, 'stride': 2, 'dilation': 1, 'label': 'pool2'}
-    >>> parse_layers("conv7/s2")[0]["stride"]
+    >>> parse_layers("conv7x7/s2")[0]["stride"]
     2
     """
     if not isinstance(spec, str):
-        raise ValueError("`spec` must be a string such as 'conv3, pool2'. "
+        raise ValueError("`spec` must be a string such as 'conv3x3, pool2'. "
                          f"Received: spec={spec!r}.")
     items = [s.strip().lower().replace(" ", "") for s in spec.split(",")]
     items = [s for s in items if s]
     if not items:
-        raise ValueError("`spec` must list at least one layer, e.g. 'conv3, pool2, conv3'. "
+        raise ValueError("`spec` must list at least one layer, e.g. 'conv3x3, pool2, conv3x3'. "
                          f"Received: spec={spec!r}.")
     layers = []
     for n, item in enumerate(items, start=1):
         m = _ITEM.match(item)
         if not m:
-            raise ValueError(f"Layer {n} of `spec` must look like conv3, conv3/s2, conv3/d2, "
-                             f"pool2 or pool3/s2. Received: {item!r}.")
-        kind, kernel = m.group(1), int(m.group(2))
-        options = dict((o[0], int(o[1:])) for o in m.group(3).split("/")[1:])
+            hint = (" Write a convolution's kernel as conv3x3: in cnnlab's layer lists "
+                    "conv3 means 3 filters (the model inspector's grammar)."
+                    if re.fullmatch(r"conv\d+(/[sd]\d+)*", item) else "")
+            raise ValueError(f"Layer {n} of `spec` must look like conv3x3, conv3x3/s2, "
+                             f"conv3x3/d2, pool2 or pool3/s2. Received: {item!r}.{hint}")
+        if m.group(2) is not None and m.group(2) != m.group(3):
+            raise ValueError(f"Layer {n} of `spec`: kernels here are square (conv3x3). "
+                             f"Received: {item!r}.")
+        kind = "conv" if m.group(2) is not None else "pool"
+        kernel = int(m.group(2) or m.group(4))
+        options = dict((o[0], int(o[1:])) for o in m.group(5).split("/")[1:])
         stride = options.get("s", 1 if kind == "conv" else kernel)
         dilation = options.get("d", 1)
         if kind == "pool" and dilation != 1:
@@ -95,7 +103,7 @@ def parse_layers(spec: str) -> list[dict]:
             if value < 1:
                 raise ValueError(f"Layer {n} of `spec`: the {name} must be >= 1. "
                                  f"Received: {item!r}.")
-        label = f"{kind}{kernel}" + (f"/s{stride}" if stride != (1 if kind == "conv" else kernel)
+        label = (f"conv{kernel}x{kernel}" if kind == "conv" else f"pool{kernel}") + (f"/s{stride}" if stride != (1 if kind == "conv" else kernel)
                                      else "") + (f"/d{dilation}" if dilation != 1 else "")
         layers.append({"kind": kind, "kernel": kernel, "stride": stride,
                        "dilation": dilation, "label": label})
@@ -124,7 +132,7 @@ def field_table(spec: str, input_size: int | None = None, padding="same") -> lis
 
     Examples
     --------
-    >>> rows = field_table("conv3, pool2, conv3", input_size=28, padding="valid")
+    >>> rows = field_table("conv3x3, pool2, conv3x3", input_size=28, padding="valid")
     >>> [(r["rf"], r["jump"], r["size"]) for r in rows]
     [(3, 1, 26), (4, 2, 13), (8, 2, 11)]
     """
@@ -161,7 +169,7 @@ class ReceptiveFieldExplorer(explorer_base()):
     Parameters
     ----------
     spec : str, optional
-        Starting stack (default ``"conv3, conv3, conv3"``), see :func:`parse_layers`.
+        Starting stack (default ``"conv3x3, conv3x3, conv3x3"``), see :func:`parse_layers`.
     input_size : int, optional
         Side of the input drawn on the right (default 32).
 
@@ -178,14 +186,14 @@ class ReceptiveFieldExplorer(explorer_base()):
     >>> w = ReceptiveFieldExplorer()  # doctest: +SKIP
     >>> w.result["rows"][-1]["rf"]  # doctest: +SKIP
     7
-    >>> w.controls["spec"].value = "conv3, pool2, conv3"  # doctest: +SKIP
+    >>> w.controls["spec"].value = "conv3x3, pool2, conv3x3"  # doctest: +SKIP
     >>> w.result["rows"][-1]["rf"], w.result["rows"][-1]["jump"]  # doctest: +SKIP
     (8, 2)
     """
 
     figsize = (10.5, 4.2)
 
-    def __init__(self, spec: str = "conv3, conv3, conv3", *, input_size: int = 32):
+    def __init__(self, spec: str = "conv3x3, conv3x3, conv3x3", *, input_size: int = 32):
         import ipywidgets as widgets
 
         parse_layers(spec)
