@@ -32,7 +32,7 @@ import numpy as np
 from cnnlab import ops
 from cnnlab._validate import check_choice, check_int, check_pair
 from cnnlab.ops._geometry import pad_hw, window_geometry
-from cnnlab.ops.conv import _im2col, _input_gradient
+from cnnlab.ops.conv import _im2col
 from cnnlab.scratch.initializers import INITIALIZERS, initialize
 
 __all__ = ["Layer", "Conv2D", "MaxPool2D", "ReLU", "Flatten", "Dense", "Dropout", "LAYERS"]
@@ -47,6 +47,37 @@ def _seed(seed):
 
 def _shape(shape) -> tuple:
     return "(" + ", ".join(str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
+
+
+def _windows(xp, kernel, strides, out_hw, dtype):
+    """im2col: the windows of a padded batch as rows, (N*oh*ow, kh*kw*C).
+
+    Same layout as :func:`cnnlab.ops.conv2d`'s im2col (tap-major, channels
+    last). With several channels one ``sliding_window_view`` copy is faster
+    than a copy per kernel tap; with one channel the per-tap copy is.
+    """
+    (kh, kw), (sh, sw), (oh, ow) = kernel, strides, out_hw
+    if xp.shape[3] == 1:
+        return _im2col(xp, kernel, out_hw, strides, (1, 1), dtype)
+    view = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(1, 2))
+    view = view[:, :(oh - 1) * sh + 1:sh, :(ow - 1) * sw + 1:sw]   # (N, oh, ow, C, kh, kw)
+    cols = np.ascontiguousarray(view.transpose(0, 1, 2, 4, 5, 3), dtype=dtype)
+    return cols.reshape(-1, kh * kw * xp.shape[3])
+
+
+def _col2im(dy2, w, padded_shape, strides, out_hw):
+    """dx of a convolution (padded): each tap's share ``dy @ w[tap]^T``, added back
+    at the input positions that tap saw (the adjoint of :func:`_windows`)."""
+    kh, kw, c_in, c_out = w.shape
+    (sh, sw), (oh, ow) = strides, out_hw
+    n = padded_shape[0]
+    taps = np.matmul(dy2, w.reshape(kh * kw, c_in, c_out).transpose(0, 2, 1))  # (taps, P, C_in)
+    dxp = np.zeros(padded_shape, dtype=taps.dtype)
+    for k in range(kh * kw):
+        i, j = divmod(k, kw)
+        dxp[:, i:i + (oh - 1) * sh + 1:sh, j:j + (ow - 1) * sw + 1:sw, :] += \
+            taps[k].reshape(n, oh, ow, c_in)
+    return dxp
 
 
 class Layer:
@@ -190,23 +221,28 @@ class Conv2D(Layer):
         kh, kw, c_in, c_out = w.shape
         dtype = np.result_type(x.dtype, w.dtype)
         out_hw = self.output_shape[:2]
-        cols = _im2col(pad_hw(x, self._pads), self.kernel_size, out_hw, self.strides,
-                       (1, 1), dtype)
+        xp = pad_hw(x, self._pads)
+        cols = _windows(xp, self.kernel_size, self.strides, out_hw, dtype)
         y = (cols @ w.reshape(-1, c_out).astype(dtype, copy=False)).reshape(
             x.shape[0], *out_hw, c_out) + b
-        self._cache = (x.shape, cols) if training else None
+        self._cache = (xp.shape, cols) if training else None
         return y
 
     def _backward(self, dy):
-        shape, cols = self._cache
+        padded_shape, cols = self._cache
         w = self.params["kernel"]
-        dy2 = dy.reshape(-1, self.filters)
+        dy2 = dy.reshape(-1, self.filters).astype(cols.dtype, copy=False)
+        # dw = im2col(x)^T dy, db = sum of dy: the formulas of ops.conv2d_backward
         self.grads = {"kernel": (cols.T @ dy2).reshape(w.shape).astype(w.dtype, copy=False),
                       "bias": dy2.sum(axis=0).astype(w.dtype, copy=False)}
         if not self.input_gradient:
             return None
-        return _input_gradient(dy, w, shape, self.strides, self._pads, (1, 1),
-                               np.result_type(dy.dtype, w.dtype))
+        # dx: each window's share dy @ w^T, added back where the window came from
+        dxp = _col2im(dy2, w.astype(dy2.dtype, copy=False), padded_shape, self.strides,
+                      self.output_shape[:2])
+        (top, _), (left, _) = self._pads
+        h, wd = self.input_shape[:2]
+        return dxp[:, top:top + h, left:left + wd, :]
 
     def config(self):
         return {"filters": self.filters, "kernel_size": self.kernel_size,

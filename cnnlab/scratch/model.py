@@ -35,6 +35,18 @@ from cnnlab.scratch.optimizers import Adam, Optimizer
 __all__ = ["Sequential"]
 
 
+def _one_blas_thread():
+    """Run the small matrix products of this network on one BLAS thread.
+
+    Its products are small (tens of columns); splitting each over threads costs
+    more than it saves, and on a busy machine OpenBLAS threads waiting for each
+    other made a training step several times slower in our measurements.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 class _instance_or_class:
     """A method that receives ``(instance or None, class)``: ``load`` works on both."""
 
@@ -200,7 +212,8 @@ class Sequential:
         """
         x = self._check_x(x)
         check_int("batch_size", batch_size, 1)
-        out = [self.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+        with _one_blas_thread():
+            out = [self.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
         return np.concatenate(out) if out else np.zeros((0, self.classes), self.dtype)
 
     def evaluate(self, x, y, batch_size: int = 256) -> dict:
@@ -243,6 +256,13 @@ class Sequential:
         FloatingPointError
             When the loss becomes NaN or infinite; the message suggests a
             lower learning rate.
+
+        Notes
+        -----
+        One step: ``forward(x_batch, training=True)``, the mean softmax
+        cross-entropy and its gradient, ``backward``, ``optimizer.apply(grads,
+        params)``. Matrix products run on one BLAS thread (see
+        ``_one_blas_thread``).
         """
         x = self._check_x(x)
         y = self._check_y(y, x.shape[0])
@@ -267,7 +287,7 @@ class Sequential:
         bar = RunProgress(epochs * steps, desc=f"epoch 1/{epochs}", unit="batch",
                           mode="auto" if verbose else "off")
         params = self.params
-        with bar:
+        with bar, _one_blas_thread():
             for epoch in range(epochs):
                 order = rng.permutation(n)
                 total, correct = 0.0, 0
