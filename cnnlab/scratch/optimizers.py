@@ -5,8 +5,9 @@ of NumPy arrays in the same order (the order Keras uses for
 ``optimizer.apply(grads, model.trainable_variables)``), and every parameter
 is updated *in place*. The state (momenta, velocities) is created on the
 first call, one slot per position in the list, and the formulas are Keras'
-own, written the same way, so that in float64 a step agrees with Keras to
-rounding error:
+own, written the same way (the learning rate passes through float32, as
+Keras stores it), so that in float64 a step agrees with Keras to rounding
+error:
 
 - :class:`SGD`: ``m = momentum*m - lr*g``; ``w += m`` (Nesterov:
   ``w += momentum*m - lr*g``); without momentum ``w -= lr*g``.
@@ -42,6 +43,17 @@ def _positive(name, value, *, below_one=False, zero_ok=False):
             ">= 0" if zero_ok else "> 0"
         raise ValueError(f"`{name}` must be a number {rule}. Received: {name}={value!r}.")
     return float(value)
+
+
+def _as_keras(value: float, dtype):
+    """A hyper-parameter as Keras' ``ops.cast(value, variable.dtype)`` sees it.
+
+    Keras turns a Python float into a float32 tensor before casting it to the
+    variable's dtype, so 0.9 becomes 0.899999976... even for float64 weights
+    (the learning rate, a float32 variable, likewise). Matching that makes a
+    float64 step agree with Keras to the last bits.
+    """
+    return dtype.type(np.float32(value))
 
 
 class Optimizer:
@@ -92,8 +104,13 @@ class Optimizer:
         grads, params = self._check(grads, params)
         for i, (g, p) in enumerate(zip(grads, params)):
             g = np.asarray(g, dtype=p.dtype)
-            self._update(i, g, p, p.dtype.type(self.learning_rate))
+            self._update(i, g, p, self._lr(p.dtype))
         self.iterations += 1
+
+    def _lr(self, dtype):
+        # Keras keeps the learning rate in a float32 variable and casts it to the
+        # parameter's dtype: 0.1 becomes 0.10000000149..., also for float64 weights
+        return _as_keras(self.learning_rate, dtype)
 
     def get_config(self) -> dict:
         """The constructor arguments, like Keras' ``get_config``."""
@@ -141,7 +158,7 @@ class SGD(Optimizer):
         if not self.momentum:
             p -= g * lr
             return
-        m, mu = self.momentums[i], p.dtype.type(self.momentum)
+        m, mu = self.momentums[i], _as_keras(self.momentum, p.dtype)
         m[...] = m * mu - g * lr
         if self.nesterov:
             p += m * mu - g * lr
@@ -240,8 +257,8 @@ class Adam(Optimizer):
         for i, (g, p) in enumerate(zip(grads, params)):
             g = np.asarray(g, dtype=p.dtype)
             f = p.dtype.type
-            b1, b2 = f(self.beta_1), f(self.beta_2)
-            alpha = f(self.learning_rate) * np.sqrt(1 - b2 ** f(t)) / (1 - b1 ** f(t))
+            b1, b2 = _as_keras(self.beta_1, p.dtype), _as_keras(self.beta_2, p.dtype)
+            alpha = self._lr(p.dtype) * np.sqrt(1 - b2 ** f(t)) / (1 - b1 ** f(t))
             m, v = self.momentums[i], self.velocities[i]
             m += (g - m) * f(1 - self.beta_1)
             v += (np.square(g) - v) * f(1 - self.beta_2)
