@@ -9,7 +9,8 @@ trains, saves, loads and turns into the identical Keras model:
 - :mod:`cnnlab.scratch.optimizers`: ``SGD``, ``RMSprop``, ``Adam``;
 - :mod:`cnnlab.scratch.model`: ``Sequential`` (``fit``, ``predict``, ``save``,
   ``load``, ``to_keras``);
-- :mod:`cnnlab.scratch.gradcheck`: ``gradient_check``, ``relative_error``.
+- :mod:`cnnlab.scratch.gradcheck`: ``gradient_check``, ``relative_error``;
+- :mod:`cnnlab.scratch.builders`: ``small_vgg``.
 
 The arithmetic is :mod:`cnnlab.ops`. Only ``Sequential.to_keras`` imports Keras.
 
@@ -23,10 +24,11 @@ Examples
 >>> net.forward(np.zeros((5, 8, 8, 1))).shape
 (5, 10)
 """
+from cnnlab.scratch.builders import small_vgg
 from cnnlab.scratch.gradcheck import gradient_check, relative_error
 from cnnlab.scratch.layers import Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D, ReLU
 from cnnlab.scratch.model import Sequential
 from cnnlab.scratch.optimizers import SGD, Adam, Optimizer, RMSprop
 
 __all__ = ["SGD", "RMSprop", "Adam", "Optimizer", "Layer", "Conv2D", "MaxPool2D", "ReLU",
-           "Flatten", "Dense", "Dropout", "Sequential", "gradient_check", "relative_error"]
+           "Flatten", "Dense", "Dropout", "Sequential", "gradient_check", "relative_error", "small_vgg"]

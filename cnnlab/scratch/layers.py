@@ -157,6 +157,10 @@ class Layer:
             raise RuntimeError(f"{self!r}: call forward(x, training=True) before backward.")
         return self._backward(np.asarray(dy))
 
+    def label(self) -> str:
+        """A short name for tables, e.g. ``Conv2D(8, 3x3)``."""
+        return f"{type(self).__name__}()"
+
     def count_params(self) -> int:
         """Number of parameters (like Keras' ``count_params``)."""
         return int(sum(p.size for p in self.params.values()))
@@ -249,6 +253,11 @@ class Conv2D(Layer):
                 "strides": self.strides, "padding": self.padding, "seed": self.seed,
                 "kernel_initializer": self.kernel_initializer}
 
+    def label(self):
+        extra = "" if self.strides == (1, 1) else f", strides {self.strides[0]}x{self.strides[1]}"
+        extra += ", same" if self.padding == "same" else ""
+        return f"Conv2D({self.filters}, {self.kernel_size[0]}x{self.kernel_size[1]}{extra})"
+
     def keras_layer(self, keras, dtype):
         return keras.layers.Conv2D(self.filters, self.kernel_size, strides=self.strides,
                                    padding=self.padding, dtype=dtype)
@@ -292,6 +301,9 @@ class MaxPool2D(Layer):
 
     def config(self):
         return {"pool_size": self.pool_size}
+
+    def label(self):
+        return f"MaxPool2D({self.pool_size[0]}x{self.pool_size[1]})"
 
     def keras_layer(self, keras, dtype):
         return keras.layers.MaxPooling2D(self.pool_size, dtype=dtype)
@@ -395,6 +407,9 @@ class Dense(Layer):
         return {"units": self.units, "seed": self.seed,
                 "kernel_initializer": self.kernel_initializer}
 
+    def label(self):
+        return f"Dense({self.units})"
+
     def keras_layer(self, keras, dtype):
         return keras.layers.Dense(self.units, dtype=dtype)
 
@@ -443,6 +458,9 @@ class Dropout(Layer):
 
     def config(self):
         return {"rate": self.rate, "seed": self.seed}
+
+    def label(self):
+        return f"Dropout({self.rate:g})"
 
     def keras_layer(self, keras, dtype):
         return keras.layers.Dropout(self.rate, seed=self.seed, dtype=dtype)

@@ -47,6 +47,18 @@ def _one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
+class _Summary(list):
+    """Rows of :meth:`Sequential.summary`, shown as a small table."""
+
+    def __repr__(self):
+        width = max([len(r["layer"]) for r in self] + [16]) + 2
+        lines = [f"{'layer':<{width}}{'output shape':<14}{'params':>8}"]
+        lines += [f"{r['layer']:<{width}}{_shape(r['output shape']):<14}{r['params']:>8,}"
+                  for r in self]
+        lines.append(f"{'total':<{width}}{'':<14}{sum(r['params'] for r in self):>8,}")
+        return "\n".join(lines)
+
+
 class _instance_or_class:
     """A method that receives ``(instance or None, class)``: ``load`` works on both."""
 
@@ -151,10 +163,20 @@ class Sequential:
         """Number of parameters (as Keras' ``count_params``)."""
         return sum(layer.count_params() for layer in self.layers)
 
-    def summary(self) -> list[dict]:
-        """One row per layer: name, output shape, parameters."""
-        return [{"layer": repr(layer), "output shape": layer.output_shape,
-                 "params": layer.count_params()} for layer in self.layers]
+    def summary(self) -> "_Summary":
+        """One row per layer: layer, output shape, parameters (a list that prints as a table).
+
+        Examples
+        --------
+        >>> from cnnlab.scratch import Dense, Flatten
+        >>> Sequential([Flatten(), Dense(3)], (2, 2, 1)).summary()
+        layer             output shape    params
+        Flatten()         (4,)                 0
+        Dense(3)          (3,)                15
+        total                                 15
+        """
+        return _Summary({"layer": layer.label(), "output shape": layer.output_shape,
+                         "params": layer.count_params()} for layer in self.layers)
 
     # -- passes --------------------------------------------------------------
     def _check_x(self, x):
