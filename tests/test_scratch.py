@@ -241,3 +241,19 @@ def test_scratch_imports_no_tensorflow():
             "net.fit(np.zeros((4, 2, 2, 1)), [0, 1, 0, 1], verbose=False); "
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_training_speed_reports_both_and_leaves_the_net_alone():
+    from cnnlab.train.from_scratch import compare_with_keras, training_speed
+
+    net = _net()
+    before = net.get_weights()
+    x = np.random.default_rng(8).normal(size=(64, 8, 8, 1)).astype("float32")
+    speed = training_speed(net, x, np.arange(64) % 3, batch_size=16)
+    assert speed["NumPy images/s"] > 0 and speed["Keras images/s"] > 0
+    assert speed["NumPy / Keras"] == pytest.approx(
+        speed["NumPy images/s"] / speed["Keras images/s"], rel=0.02)
+    for a, b in zip(before, net.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="no active Dropout"):
+        compare_with_keras(_net(dropout=True), x[:4], [0, 1, 2, 0])
