@@ -33,7 +33,7 @@ from cnnlab.config import by_profile, profile, seed  # noqa: E402  (light, pure 
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("arith", "ops", "data", "models", "train", "plot", "viz", "explain",
+_SUBMODULES = ("arith", "ops", "scratch", "data", "models", "train", "plot", "viz", "explain",
                "check", "config", "environment")
 
 __getattr__, _, _ = lazy_loader.attach(__name__, submodules=list(_SUBMODULES))

@@ -7,5 +7,5 @@ import lazy_loader
 
 __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submodules=[
     "augmentation", "base", "classic", "conv", "convolutions", "densenet", "dropout",
-    "explain", "inception", "initialization", "inspector", "one_by_one", "pooling", "receptive_field",
+    "explain", "inception", "initialization", "inspector", "one_by_one", "optimizer_race", "pooling", "receptive_field",
     "residual", "transfer", "upload", "vgg"])

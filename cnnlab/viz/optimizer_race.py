@@ -1,0 +1,173 @@
+"""Optimizer race: SGD, momentum, RMSprop and Adam from the same initial weights.
+
+:class:`OptimizerRace` trains one small NumPy network (:mod:`cnnlab.scratch`)
+four times from identical weights, full-batch on a few hundred digits, with
+each optimizer and each learning rate of a grid, and shows the loss curves
+side by side. Everything is computed once when the widget is made (a couple
+of seconds), so moving the learning-rate slider only redraws.
+
+Examples
+--------
+>>> table = race_table(steps=5, learning_rates=(0.01,), images=64)
+>>> sorted(table["curves"][0.01]), len(table["curves"][0.01]["Adam"])
+(['Adam', 'RMSprop', 'SGD', 'momentum 0.9'], 6)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cnnlab._validate import check_int
+from cnnlab.viz.base import explorer_base
+
+#: learning rates of the slider (a log grid)
+LEARNING_RATES = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
+#: colours of the four runs
+COLORS = {"SGD": "#7f7f7f", "momentum 0.9": "#1f77b4", "RMSprop": "#2ca02c", "Adam": "#d62728"}
+
+
+def _optimizers(lr):
+    from cnnlab.scratch import SGD, Adam, RMSprop
+
+    return {"SGD": SGD(lr), "momentum 0.9": SGD(lr, momentum=0.9),
+            "RMSprop": RMSprop(lr), "Adam": Adam(lr)}
+
+
+def _network(input_shape, classes, seed):
+    from cnnlab.scratch import Dense, Flatten, ReLU, Sequential
+
+    return Sequential([Flatten(), Dense(32, seed=seed), ReLU(), Dense(classes, seed=seed + 1)],
+                      input_shape)
+
+
+def race_table(steps: int = 50, learning_rates=LEARNING_RATES, images: int = 300,
+               image_size: int = 14, seed: int = 0, data=None) -> dict:
+    """Full-batch loss curves of the four optimizers for every learning rate.
+
+    Parameters
+    ----------
+    steps : int, optional
+        Optimizer steps per run (default 50).
+    learning_rates : sequence of float, optional
+    images, image_size : int, optional
+        How many digits, at what size (ignored when ``data`` is given).
+    seed : int, optional
+        Seed of the initial weights (the same for every run).
+    data : (x, y), optional
+        Images and integer labels to use instead of the digits.
+
+    Returns
+    -------
+    dict
+        ``"curves"``: learning rate -> optimizer name -> array of ``steps + 1``
+        losses (the first is the loss of the initial weights; a run whose loss
+        becomes NaN or infinite stops there and the rest is NaN);
+        ``"learning_rates"``, ``"steps"``, ``"images"``.
+    """
+    check_int("steps", steps, 1)
+    if data is None:
+        from cnnlab.data import load
+
+        x, y, _ = load("digits", image_size=image_size, limit=images, seed=seed)
+    else:
+        x, y = (np.asarray(a) for a in data)
+    net = _network(x.shape[1:], int(y.max()) + 1, seed)
+    start = net.get_weights()
+    curves = {}
+    from threadpoolctl import threadpool_limits
+
+    with np.errstate(all="ignore"), threadpool_limits(limits=1, user_api="blas"):
+        for lr in learning_rates:
+            curves[lr] = {}
+            for name, opt in _optimizers(lr).items():
+                net.set_weights(start)
+                losses = np.full(steps + 1, np.nan)
+                for t in range(steps + 1):
+                    loss, grads = net.loss_and_grads(x, y)
+                    if not np.isfinite(loss):
+                        break
+                    losses[t] = loss
+                    if t < steps:
+                        opt.apply(grads, net.params)
+                curves[lr][name] = losses
+    return {"curves": curves, "learning_rates": tuple(learning_rates), "steps": steps,
+            "images": len(x)}
+
+
+class OptimizerRace(explorer_base()):
+    """Loss curves of SGD, momentum, RMSprop and Adam; a learning-rate slider.
+
+    Parameters
+    ----------
+    steps, images, seed, data
+        As in :func:`race_table`, computed once here.
+    learning_rate : float, optional
+        Initial slider position (default 0.01).
+
+    Attributes
+    ----------
+    result : dict
+        ``"learning_rate"``, ``"curves"`` (name -> losses at that rate),
+        ``"final"`` (name -> last loss, NaN if the run diverged) and ``"sweep"``
+        (name -> final loss for every rate of the grid).
+
+    Examples
+    --------
+    >>> race = OptimizerRace(steps=5, images=64)       # doctest: +SKIP
+    >>> sorted(race.result["final"])                    # doctest: +SKIP
+    ['Adam', 'RMSprop', 'SGD', 'momentum 0.9']
+    """
+
+    figsize = (10, 3.6)
+
+    def __init__(self, steps: int = 50, learning_rate: float = 0.01, images: int = 300,
+                 seed: int = 0, data=None):
+        import ipywidgets as widgets
+
+        self.table = race_table(steps, LEARNING_RATES, images, seed=seed, data=data)
+        options = [(f"{lr:g}", lr) for lr in LEARNING_RATES]
+        if learning_rate not in LEARNING_RATES:
+            raise ValueError(f"`learning_rate` must be one of {LEARNING_RATES}. "
+                             f"Received: learning_rate={learning_rate!r}.")
+        controls = {"learning_rate": widgets.SelectionSlider(
+            options=options, value=learning_rate, description="learning rate",
+            style={"description_width": "90px"}, continuous_update=False)}
+        super().__init__(controls)
+
+    def compute(self, learning_rate) -> dict:
+        curves = self.table["curves"].get(learning_rate)
+        if curves is None:
+            raise ValueError(f"`learning_rate` must be one of {LEARNING_RATES}. "
+                             f"Received: learning_rate={learning_rate!r}.")
+        final = {name: float(c[-1]) for name, c in curves.items()}
+        sweep = {name: np.array([self.table["curves"][lr][name][-1]
+                                 for lr in self.table["learning_rates"]])
+                 for name in curves}
+        return {"learning_rate": learning_rate, "curves": curves, "final": final,
+                "sweep": sweep}
+
+    def draw(self, result: dict, fig) -> None:
+        """Loss per step at this rate (left); final loss against the rate (right)."""
+        ax, ax2 = self.panels(fig, 2, width_ratios=(1.3, 1), left=0.07, right=0.98,
+                              bottom=0.16, top=0.88, wspace=0.25)
+        steps = np.arange(self.table["steps"] + 1)
+        for name, losses in result["curves"].items():
+            final = result["final"][name]
+            label = f"{name}: {final:.3f}" if np.isfinite(final) else f"{name}: diverged"
+            ax.plot(steps, losses, color=COLORS[name], label=label, lw=1.8)
+        ax.set_xlim(0, steps[-1])
+        ax.set_ylim(0, max(3.0, np.nanmax([c[0] for c in result["curves"].values()]) * 1.2))
+        ax.set_xlabel("step (full batch)")
+        ax.set_ylabel("training loss")
+        ax.set_title(f"learning rate {result['learning_rate']:g}, same initial weights",
+                     fontsize=10)
+        ax.legend(fontsize=8, loc="upper right")
+        rates = np.array(self.table["learning_rates"])
+        for name, finals in result["sweep"].items():
+            ax2.plot(rates, finals, "o-", color=COLORS[name], ms=3, lw=1.2)
+        ax2.axvline(result["learning_rate"], color="k", lw=0.8, ls="--")
+        ax2.set_xscale("log")
+        ax2.set_ylim(0, 3.0)
+        ax2.set_xlim(rates[0] / 1.5, rates[-1] * 1.5)
+        ax2.set_xlabel("learning rate")
+        ax2.set_ylabel(f"loss after {self.table['steps']} steps")
+        ax2.set_title("missing point: diverged", fontsize=10)
