@@ -5,10 +5,12 @@ not import TensorFlow. The layers, bottom to top:
 
 - ``cnnlab.arith``  exact arithmetic: output sizes, parameters, MACs, memory,
   receptive fields (pure Python).
-- ``cnnlab.ops``    NumPy reference layers (conv, pooling, dropout, ...).
+- ``cnnlab.ops``    NumPy reference layers (conv, pooling, dense, losses, batch norm, ...).
+- ``cnnlab.scratch`` a whole network in NumPy: layers, Keras-exact optimizers, training.
 - ``cnnlab.data``   offline images and data sets, Keras loaders when online.
 - ``cnnlab.models`` Keras 3 model builders (VGG, Inception, ResNet, DenseNet).
 - ``cnnlab.train``  one-call training on CPU or GPU with progress bars.
+- ``cnnlab.explain`` what a trained CNN looks at: Grad-CAM, saliency, occlusion.
 - ``cnnlab.plot``   matplotlib figures used by the lessons.
 - ``cnnlab.viz``    ipywidgets explorers, one module per concept.
 - ``cnnlab.check``  graded questions with hints: ``cnnlab.check("03.2", answer)``.
