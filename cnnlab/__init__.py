@@ -31,9 +31,7 @@ import lazy_loader
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-from cnnlab.config import by_profile, profile, seed  # noqa: E402  (light, pure Python)
-
-__version__ = "0.1.0"
+from cnnlab.config import __version__, by_profile, profile, seed  # noqa: E402,F401
 
 _SUBMODULES = ("arith", "ops", "scratch", "data", "models", "train", "plot", "viz", "explain",
                "check", "config", "environment")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import random
 
+__version__ = "0.1.0"
 PROFILES = ("full", "ci")
 REPOSITORY = "cnnlab/cnnlab"          # GitHub owner/name used by Colab badges
 BRANCH = "main"

@@ -21,55 +21,18 @@ from __future__ import annotations
 import os
 import platform
 import re
-import shutil
-import socket
-import subprocess
 import sys
 import threading
-from pathlib import Path
 
+from cnnlab._system import DATA_HOST, ONLINE_TIMEOUT, gpu_names, in_colab, online  # noqa: F401
 from cnnlab.config import profile
 
 #: oldest Keras the course runs on
 MIN_KERAS = (3, 10)
-#: host of Keras' data sets and pretrained weights
-DATA_HOST = "storage.googleapis.com"
-#: seconds the online check may take
-ONLINE_TIMEOUT = 0.4
-NVIDIA_PROC = Path("/proc/driver/nvidia/gpus")
 
 
 # ---------------------------------------------------------------- facts
-def in_colab() -> bool:
-    """True inside Google Colab (its ``google.colab`` module is loaded).
-
-    Examples
-    --------
-    >>> in_colab()
-    False
-    """
-    return "google.colab" in sys.modules
-
-
-def online(host: str = DATA_HOST, port: int = 443, timeout: float = ONLINE_TIMEOUT) -> bool:
-    """Whether ``host`` answers a TCP connection within ``timeout`` seconds.
-
-    The connection (and the name look-up, which sockets do not time out) runs
-    in a background thread, so the call never takes much longer than ``timeout``.
-    """
-    answer = []
-
-    def connect():
-        try:
-            with socket.create_connection((host, port), timeout=timeout):
-                answer.append(True)
-        except OSError:
-            answer.append(False)
-
-    thread = threading.Thread(target=connect, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    return bool(answer and answer[0])
+# in_colab, online, gpu_names: one answer each, in cnnlab._system
 
 
 def package_version(*names: str) -> str | None:
@@ -87,65 +50,6 @@ def package_version(*names: str) -> str | None:
         except metadata.PackageNotFoundError:
             continue
     return None
-
-
-def gpu_names(proc_dir: str | Path = NVIDIA_PROC, timeout: float = 1.0) -> list[str]:
-    """Names of the NVIDIA GPUs, found without importing TensorFlow.
-
-    Reads the driver's ``/proc/driver/nvidia/gpus/*/information`` files, else
-    asks ``nvidia-smi -L`` (with a timeout). When TensorFlow is already
-    imported, its own view is used instead (it is what training will use).
-
-    Parameters
-    ----------
-    proc_dir : str or Path, optional
-        The driver's folder (changed by tests).
-    timeout : float, optional
-        Seconds ``nvidia-smi`` may take.
-
-    Returns
-    -------
-    list of str
-        Empty when there is no usable GPU.
-
-    Examples
-    --------
-    >>> gpu_names(proc_dir="/nonexistent") == [] or shutil.which("nvidia-smi") is not None
-    True
-    """
-    if "tensorflow" in sys.modules:
-        names = _tensorflow_gpus()
-        if names is not None:
-            return names
-    names = []
-    folder = Path(proc_dir)
-    if folder.is_dir():
-        for info in sorted(folder.glob("*/information")):
-            match = re.search(r"^Model:\s*(.+)$", info.read_text(errors="replace"), re.MULTILINE)
-            if match:
-                names.append(match.group(1).strip())
-        if names:
-            return names
-    smi = shutil.which("nvidia-smi")
-    if smi:
-        try:
-            out = subprocess.run([smi, "-L"], capture_output=True, text=True,
-                                 timeout=timeout, check=False).stdout
-        except (OSError, subprocess.SubprocessError):
-            return []
-        names = [m.group(1).strip() for m in re.finditer(r"^GPU \d+:\s*(.+?)\s*(\(UUID.*)?$",
-                                                          out, re.MULTILINE)]
-    return names
-
-
-def _tensorflow_gpus() -> list[str] | None:
-    try:
-        tf = sys.modules["tensorflow"]
-        gpus = tf.config.list_physical_devices("GPU")
-        return [tf.config.experimental.get_device_details(g).get("device_name", g.name)
-                for g in gpus]
-    except Exception:  # noqa: BLE001 - a report must never fail
-        return None
 
 
 def widgets_state() -> tuple[str | None, str | None]:
@@ -307,7 +211,7 @@ def setup(*, gpu_lesson: bool = False, check_online: bool | None = None,
 
 def report(info: dict) -> str:
     """The text :func:`setup` prints for ``info``."""
-    from cnnlab import __version__
+    from cnnlab.config import __version__
     online_text = {True: "reachable", False: "unreachable (built-in data only)",
                    None: "not checked"}[info.get("online")]
     keras_text = info.get("keras") or "missing"

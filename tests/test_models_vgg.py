@@ -146,10 +146,18 @@ def test_errors(call, message):
     assert message in str(info.value)
 
 
-def test_pretrained_offline_error_names_file_and_folder(tmp_path, monkeypatch):
+@pytest.fixture
+def empty_keras_home(tmp_path, monkeypatch):
+    """Keras' cache pointed at an empty folder (Keras read KERAS_HOME at import)."""
+    from keras.src.backend import config as keras_config
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(keras_config, "_KERAS_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_pretrained_offline_error_names_file_and_folder(tmp_path, monkeypatch, empty_keras_home):
     from cnnlab.data import DataUnavailableError
     from cnnlab.models import pretrained
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.setattr(pretrained, "can_download", lambda timeout=2.0: False)
     with pytest.raises(DataUnavailableError) as info:
         pretrained.load_pretrained("vgg16")
@@ -161,9 +169,8 @@ def test_pretrained_offline_error_names_file_and_folder(tmp_path, monkeypatch):
         pretrained.load_pretrained("vgg11")
 
 
-def test_classify_offline_error_for_class_names(tmp_path, monkeypatch):
+def test_classify_offline_error_for_class_names(tmp_path, monkeypatch, empty_keras_home):
     from cnnlab.models import pretrained
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.setattr(pretrained, "can_download", lambda timeout=2.0: False)
     model = keras.applications.VGG16(weights=None, include_top=True,
                                      input_shape=(32, 32, 3), classes=1000)

@@ -6,5 +6,6 @@
   solutions' nbgrader markers (``python -m cnnlab.authoring`` regenerates
   ``exercises/``; ``--check`` only reports drift, as CI does).
 
-These need ``nbformat`` (the ``test`` extra; JupyterLab brings it too).
+These need ``nbformat`` and ``nbclient``: ``pip install "cnnlab[authoring]"`` (the ``test``
+extra and JupyterLab bring them too).
 """

@@ -53,78 +53,16 @@ import json
 import re
 import sys
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 
-BEGIN = "### BEGIN SOLUTION"
-END = "### END SOLUTION"
-TEXT_STUB = "YOUR ANSWER HERE"
-CODE_HINT = "# YOUR CODE HERE"
-ANSWER = "...  # YOUR ANSWER"
-SOLUTIONS, EXERCISES = "solutions", "exercises"
+# re-exported: tests and tools import the marker helpers from here too
+from cnnlab.authoring.markers import (ANSWER, BEGIN, CODE_HINT, END, EXERCISES,  # noqa: F401
+                                      SOLUTIONS, TEXT_STUB, GenerateError, Region,
+                                      find_regions, has_solution, mark_for_nbgrader,
+                                      _CHECK_CALL, _HTML_MARK, _HTML_REGION)
 
-_NEAR_MARKER = re.compile(r"^\s*#+\s*(BEGIN|END)\s+SOLUTION\s*$", re.IGNORECASE)
-_HTML_REGION = re.compile(r"<!--\s*BEGIN SOLUTION\s*-->.*?<!--\s*END SOLUTION\s*-->", re.DOTALL)
-_HTML_MARK = re.compile(r"<!--\s*(BEGIN|END) SOLUTION\s*-->")
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)")
 _TASK = re.compile(r"^\s*#\s*TASK:")
-_CHECK_CALL = re.compile(r"cnnlab\.check\(\s*['\"](\d{2}\.\d+)['\"]")
-
-
-class GenerateError(ValueError):
-    """A solution notebook whose markers cannot be turned into an exercise."""
-
-
-@dataclass
-class Region:
-    """One marked region: marker line numbers (0-based), indentation, body lines."""
-
-    begin: int
-    end: int
-    indent: str
-    body: list
-
-
-# ------------------------------------------------------------------ regions
-def find_regions(source: str) -> list[Region]:
-    """The ``### BEGIN/END SOLUTION`` regions of a cell's source.
-
-    Markers must read exactly as nbgrader expects (after stripping spaces);
-    near misses (``## BEGIN SOLUTION``, lower case), nested or unclosed regions
-    raise :class:`GenerateError` rather than leak a solution.
-
-    Examples
-    --------
-    >>> source = "a = 1\\n### BEGIN SOLUTION\\nb = 2\\n### END SOLUTION"
-    >>> [(r.begin, r.end, r.body) for r in find_regions(source)]
-    [(1, 3, ['b = 2'])]
-    """
-    lines = source.split("\n")
-    regions, start = [], None
-    for i, line in enumerate(lines):
-        text = line.strip()
-        if text == BEGIN:
-            if start is not None:
-                raise GenerateError(f"line {i + 1}: a `{BEGIN}` inside another region.")
-            start = i
-        elif text == END:
-            if start is None:
-                raise GenerateError(f"line {i + 1}: `{END}` without `{BEGIN}`.")
-            indent = lines[start][:len(lines[start]) - len(lines[start].lstrip())]
-            regions.append(Region(start, i, indent, lines[start + 1:i]))
-            start = None
-        elif _NEAR_MARKER.match(line):
-            raise GenerateError(f"line {i + 1}: write the marker exactly as `{BEGIN}` or "
-                                f"`{END}` (nbgrader's form). Received: {text!r}.")
-    if start is not None:
-        raise GenerateError(f"line {start + 1}: `{BEGIN}` without `{END}`.")
-    return regions
-
-
-def has_solution(source: str, *, html: bool = True) -> bool:
-    """Whether a cell's source holds a solution region (``html``: either marker style)."""
-    return any(line.strip() == BEGIN for line in source.split("\n")) or \
-        (html and bool(_HTML_MARK.search(source)))
 
 
 def _task_lines(body: list) -> list:
@@ -357,42 +295,6 @@ def make_exercise(nb, solution: str | Path):
         except GenerateError as err:
             raise GenerateError(f"{rel.as_posix()}, cell {index}: {err}") from None
     return ex
-
-
-def _grade_id(cell, index: int, taken: set) -> str:
-    qids = sorted(set(_CHECK_CALL.findall(cell.source)))
-    candidates = [f"q{qids[0].replace('.', '_')}"] if len(qids) == 1 else []
-    candidates += [re.sub(r"[^A-Za-z0-9_-]", "-", f"cell-{cell.get('id', index)}"),
-                   f"cell-{index}"]
-    for gid in candidates:
-        if gid not in taken:
-            return gid
-    return f"cell-{index}-{len(taken)}"
-
-
-def mark_for_nbgrader(nb) -> bool:
-    """Give every cell holding a solution region nbgrader's metadata (in place).
-
-    Code cells become "autograded answer" cells, markdown cells "manually graded
-    answer" cells (1 point), as ``nbgrader generate_assignment`` requires.
-    Returns whether anything changed.
-    """
-    changed, taken = False, set()
-    for index, cell in enumerate(nb.cells):
-        meta = cell.metadata.get("nbgrader")
-        if not has_solution(cell.source, html=False):     # nbgrader sees only ### markers
-            continue
-        if meta and meta.get("solution") and meta.get("grade_id"):
-            taken.add(meta["grade_id"])
-            continue
-        markdown = cell.cell_type == "markdown"
-        gid = _grade_id(cell, index, taken)
-        taken.add(gid)
-        cell.metadata["nbgrader"] = {"grade": markdown, "grade_id": gid, "locked": False,
-                                     **({"points": 1} if markdown else {}),
-                                     "schema_version": 3, "solution": True, "task": False}
-        changed = True
-    return changed
 
 
 def render(nb) -> str:

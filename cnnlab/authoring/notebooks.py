@@ -94,7 +94,7 @@ def new_notebook(path: str | Path, title: str, cells: Iterable[tuple[str, str]],
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"c{i:03d}"
     if any("### BEGIN SOLUTION" in c.source for c in nb.cells):
-        from cnnlab.authoring.generate import mark_for_nbgrader
+        from cnnlab.authoring.markers import mark_for_nbgrader
         mark_for_nbgrader(nb)  # solution notebooks stay usable with nbgrader as they are
     if write:
         out = Path(repo_root) / path

@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import sys
-import threading
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
 import numpy as np
+
+from cnnlab._system import keras_home, offline_mode, online
 
 FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -82,29 +80,14 @@ _MEMO: dict = {}
 
 
 def keras_cache_dir() -> str:
-    """The folder ``keras.utils.get_file`` caches downloads in (``datasets/`` below it).
-
-    Keras reads ``KERAS_HOME`` once, when it is imported; before that, the
-    environment decides, exactly as Keras will. An unwritable folder is
-    replaced by ``/tmp/.keras``, as Keras does.
+    """The folder ``keras.utils.get_file`` caches downloads in (:func:`cnnlab._system.keras_home`).
 
     Examples
     --------
     >>> os.path.isabs(keras_cache_dir())
     True
     """
-    config = sys.modules.get("keras.src.backend.config")
-    if config is not None and hasattr(config, "keras_home"):
-        base = config.keras_home()
-    elif "KERAS_HOME" in os.environ:
-        base = os.environ["KERAS_HOME"]
-    else:
-        home = os.path.expanduser("~")
-        base = os.path.join(home if os.access(home, os.W_OK) else "/tmp", ".keras")
-    base = os.path.abspath(os.path.expanduser(base))
-    if os.path.isdir(base) and not os.access(base, os.W_OK):
-        base = os.path.join("/tmp", ".keras")
-    return base
+    return str(keras_home())
 
 
 def cached_path(name: str, cache_dir: str | None = None) -> str:
@@ -132,47 +115,15 @@ def is_cached(name: str, cache_dir: str | None = None) -> bool:
     return all(os.path.exists(os.path.join(cache, rel)) for rel, _ in _SOURCES[name].files)
 
 
-def offline_mode() -> bool:
-    """``True`` when ``CNNLAB_OFFLINE`` is set to 1/true/yes: never use the network.
-
-    Examples
-    --------
-    >>> isinstance(offline_mode(), bool)
-    True
-    """
-    return os.environ.get("CNNLAB_OFFLINE", "").strip().lower() in ("1", "true", "yes")
-
-
 def reachable(host: str, port: int = 443, timeout: float = CONNECT_TIMEOUT) -> bool:
-    """Can a TCP connection to ``host`` (or the HTTPS proxy) open within ``timeout`` s?
-
-    The name lookup and the connection run in a helper thread, so a hanging
-    DNS server cannot make this wait longer than ``timeout``.
+    """Can a download from ``host`` start? (:func:`cnnlab._system.online`).
 
     Examples
     --------
     >>> reachable("host.invalid", timeout=0.5)
     False
     """
-    if offline_mode():
-        return False
-    proxy = urllib.request.getproxies().get("https")
-    if proxy:
-        parts = urllib.parse.urlsplit(proxy if "://" in proxy else "http://" + proxy)
-        host, port = parts.hostname or host, parts.port or 80
-    result = []
-
-    def attempt():
-        try:
-            with socket.create_connection((host, port), timeout=timeout):
-                result.append(True)
-        except OSError:
-            pass
-
-    thread = threading.Thread(target=attempt, daemon=True)
-    thread.start()
-    thread.join(timeout + 0.5)
-    return bool(result)
+    return online(host, port, timeout)
 
 
 def install_debian_fashion_mnist(cache_dir: str | None = None) -> bool:

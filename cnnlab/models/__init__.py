@@ -21,7 +21,7 @@ import lazy_loader
 
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    submodules=["binary", "catalog", "classic", "densenets", "inception", "plain", "pretrained",
+    submodules=["binary", "catalog", "classic", "densenets", "inception", "outputs", "plain", "pretrained",
                 "resnet", "transfer", "unet", "vggnet"],
     submod_attrs={
         "classic": ["classic_convnet", "lenet5", "alexnet", "small_cnn", "from_spec"],

@@ -14,14 +14,14 @@ Examples
 """
 from __future__ import annotations
 
-import os
-import socket
 from pathlib import Path
+
+from cnnlab._system import DATA_HOST, keras_home, online
 
 from cnnlab.data import DataUnavailableError
 
 #: Where Keras downloads application weights from.
-HOST = "storage.googleapis.com"
+HOST = DATA_HOST
 
 #: Model name -> (keras.applications attribute, weights file with the top, without).
 MODELS = {
@@ -44,15 +44,14 @@ class WeightsUnavailableError(DataUnavailableError):
 
 
 def cache_dir() -> Path:
-    """Keras' download folder for models: ``$KERAS_HOME/models`` or ``~/.keras/models``.
+    """Keras' download folder for models: ``models/`` in :func:`cnnlab._system.keras_home`.
 
     Examples
     --------
     >>> cache_dir().name
     'models'
     """
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return Path(home) / "models"
+    return keras_home() / "models"
 
 
 def _check_name(name: str) -> str:
@@ -70,12 +69,8 @@ def weights_path(name: str = "vgg16", include_top: bool = True) -> Path:
 
 
 def can_download(timeout: float = 2.0) -> bool:
-    """Whether Keras' weight host answers a TCP connection within ``timeout`` s."""
-    try:
-        with socket.create_connection((HOST, 443), timeout=timeout):
-            return True
-    except OSError:
-        return False
+    """Whether Keras' weight host can be reached (:func:`cnnlab._system.online`)."""
+    return online(HOST, 443, timeout)
 
 
 def _unavailable(path: Path, what: str) -> WeightsUnavailableError:

@@ -634,7 +634,7 @@ def fine_tune(model, base=None, unfreeze_from: str | None = None,
     """
     import keras
 
-    from cnnlab.train.gradients import default_loss
+    from cnnlab.models.outputs import default_loss
 
     if (isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real)
             or not learning_rate > 0):

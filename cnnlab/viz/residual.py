@@ -99,8 +99,8 @@ class DepthExplorer(explorer_base()):
             raise ValueError("`depths` must be depths 6 n + 2 (8, 14, 20, ...). "
                              f"Received: depths={depths!r}.")
         if x is None:
-            import cnnlab
-            x, y, _ = cnnlab.data.load("digits", image_size=8, limit=32)
+            from cnnlab.data import load
+            x, y, _ = load("digits", image_size=8, limit=32)
         if y is None:
             raise ValueError("`y` must be given with `x`. Received: y=None.")
         self.x = np.asarray(x, dtype="float32")
@@ -123,10 +123,10 @@ class DepthExplorer(explorer_base()):
         """The (cached) network of this depth and kind, built with seed 0."""
         key = (depth, bool(residual))
         if key not in self._models:
-            import cnnlab
+            from cnnlab.config import seed
             from cnnlab.models.resnet import depth_net
 
-            cnnlab.seed(0)
+            seed(0)
             classes = int(self.y.max()) + 1
             self._models[key] = depth_net(depth, residual=residual,
                                           input_shape=self.x.shape[1:], classes=classes,
