@@ -129,7 +129,7 @@ def _snapshot(lesson: str) -> list:
             entries.append(entry)
             value = entry[2]
             if isinstance(value, type) and value.__module__ == module.__name__:
-                entries += _entries(dict(vars(value)), entry[3])
+                entries += _entries(vars(value), entry[3])
                 entries.append((vars(value), None, dict(vars(value)), entry[3], ()))
     for qid in [q for q in REGISTRY if lesson_of(q) == lesson]:
         question = REGISTRY[qid]
