@@ -2,13 +2,20 @@
 
 :func:`new_figure` makes a :class:`CourseFigure`: a matplotlib ``Figure``
 that is not registered with pyplot and knows how to show itself
-(``_repr_png_``), so the value of a cell is drawn as a picture in every
+(``_repr_mimebundle_``), so the value of a cell is drawn as a picture in every
 front end -- JupyterLab, Colab, VS Code, nbconvert's HTML -- whether or not
 pyplot's inline backend was ever loaded. :func:`to_png` is the one
 figure -> PNG conversion in cnnlab (widgets, live plots and figures use it).
+
+Every picture carries alt text: the PNG's output metadata ``{"alt": …}``, which
+nbconvert's HTML exporter writes into ``<img alt="…">`` (jupyter/nbconvert#1112),
+and the same sentence as the ``text/plain`` form, which text-only views show. It
+is ``fig.alt_text`` when a figure maker sets it, else :func:`describe` (titles
+and axis labels).
 """
 from __future__ import annotations
 
+import base64
 import io
 import math
 
@@ -37,6 +44,51 @@ def to_png(fig, *, dpi: float = DPI, tight: bool = True) -> bytes:
     return buffer.getvalue()
 
 
+def describe(fig) -> str:
+    """A one-line description of ``fig`` from its titles and axis labels (alt text).
+
+    Examples
+    --------
+    >>> fig = new_figure()
+    >>> ax = fig.add_subplot(title="Loss per epoch", xlabel="epoch", ylabel="loss")
+    >>> describe(fig)
+    'Figure: Loss per epoch (epoch vs loss)'
+    >>> describe(new_figure())
+    'Figure (empty)'
+    """
+    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+    panels = []
+    for ax in fig.axes:
+        if ax.get_label() == "<colorbar>" or not ax.get_visible():
+            continue
+        title = ax.get_title() or ax.get_title("left") or ax.get_title("right")
+        x, y = ax.get_xlabel(), ax.get_ylabel()
+        axes_text = f"{x} vs {y}" if x and y else (x or y)
+        part = f"{title} ({axes_text})" if title and axes_text else (title or axes_text)
+        if part and part not in panels:
+            panels.append(part)
+    if not fig.axes:
+        return "Figure (empty)"
+    head = f"Figure: {suptitle}" if suptitle else "Figure"
+    if len(fig.axes) > 1:
+        head += f", {len(fig.axes)} panels"
+    text = f"{head}: {'; '.join(panels)}" if panels else head
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def png_bundle(png: bytes, alt: str) -> tuple[dict, dict]:
+    """An IPython mime bundle: the PNG with ``alt`` as its alt text and plain text.
+
+    Examples
+    --------
+    >>> data, meta = png_bundle(b"\\x89PNG", "A picture")
+    >>> sorted(data), meta
+    (['image/png', 'text/plain'], {'image/png': {'alt': 'A picture'}})
+    """
+    return ({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt},
+            {"image/png": {"alt": alt}})
+
+
 _CLASS = None
 
 
@@ -47,10 +99,19 @@ def figure_class():
         from matplotlib.figure import Figure
 
         class CourseFigure(Figure):
-            """A matplotlib Figure that displays itself as a PNG in IPython."""
+            """A matplotlib Figure that displays itself as a PNG with alt text in IPython.
+
+            Set ``fig.alt_text`` to say what the figure shows; otherwise the alt
+            text is made from its titles and axis labels (:func:`describe`).
+            """
+
+            alt_text: str | None = None
 
             def _repr_png_(self):
                 return to_png(self)
+
+            def _repr_mimebundle_(self, include=None, exclude=None):
+                return png_bundle(to_png(self), self.alt_text or describe(self))
 
         _CLASS = CourseFigure
     return _CLASS

@@ -20,10 +20,20 @@ Errors from ``compute`` go to the message label, never to a traceback; any
 other exception is shown in the label *and* recorded in ``self.error`` so
 tests (and the browser test) can fail on it. Tests set ``.value`` on controls
 and assert on ``self.result`` and ``self.figure_png()``.
+
+Where no widget can run (nbconvert's HTML without saved widget state, GitHub and
+nbviewer previews, a printout, a screen reader) an explorer still says what it
+shows: its output bundle holds, next to the widget view, its current picture
+(``image/png`` with alt text in its metadata; ``text/html``: the picture with
+alt text and a caption) and a one-line ``text/plain`` :meth:`summary` (what it
+shows, its control values). Front ends with a live widget manager show the
+widget; nbconvert's HTML exporter drops the widget view when the notebook saved
+no state for it and shows the HTML picture and caption instead.
 """
 from __future__ import annotations
 
 import html
+import re
 import time
 import traceback
 
@@ -31,7 +41,7 @@ import traceback
 def _make_base():
     import ipywidgets as widgets
 
-    from cnnlab.plot._figure import new_figure, to_png
+    from cnnlab.plot._figure import new_figure, png_bundle, to_png
 
     class ExplorerBase(widgets.VBox):
         #: figure size in inches
@@ -132,6 +142,36 @@ def _make_base():
             if get_ipython() is None:   # plain Python (tests, doctests): nothing to display
                 return
             self.out.value = to_png(self._fig)
+
+        def summary(self) -> str:
+            """One line for static views: class, what it shows, current control values."""
+            doc = (type(self).__doc__ or "").strip().splitlines()
+            what = doc[0].strip().rstrip(".") if doc else "an interactive figure"
+            values = ", ".join(f"{k}={v!r}" for k, v in self.values().items())
+            if len(values) > 200:
+                values = values[:197] + "..."
+            text = f"{type(self).__name__}: {what}" + (f" — {values}" if values else "")
+            problem = re.sub(r"<[^>]+>", "", self.message.value).strip()
+            if problem:
+                text += f" — {problem.splitlines()[-1][:200]}"
+            return text
+
+        def _repr_mimebundle_(self, **kwargs):
+            """The widget view plus, for static viewers, the picture and :meth:`summary`."""
+            data = super()._repr_mimebundle_(**kwargs) or {}
+            summary = self.summary()
+            png = self.out.value or (to_png(self._fig) if self._fig is not None else b"")
+            if not png:
+                return {**data, "text/plain": summary}
+            picture, metadata = png_bundle(bytes(png), summary)
+            # a static page shows one mimetype per output: text/html (picture, alt
+            # text and the summary as caption) when the widget view cannot run
+            text = html.escape(summary)
+            picture["text/html"] = (
+                f"<figure class='cnnlab-static'><img src='data:image/png;base64,"
+                f"{picture['image/png']}' alt='{html.escape(summary, quote=True)}'>"
+                f"<figcaption>{text}</figcaption></figure>")
+            return {**data, **picture}, metadata
 
         def figure_png(self) -> bytes:
             """The current figure as PNG bytes (tests compare these)."""
