@@ -35,6 +35,17 @@ NEEDS = {
         "import numpy as np, keras\n"
         "m = keras.Sequential([keras.Input((16, 16, 1)), keras.layers.Conv2D(4, 3)])\n"
         "cnnlab.viz.vgg.FeatureMapExplorer(m, np.zeros((16, 16, 1), 'float32'))"),
+    "ExplainExplorer": (
+        "import numpy as np, keras\n"
+        "m = keras.Sequential([keras.Input((16, 16, 1)), keras.layers.Conv2D(4, 3),\n"
+        "                      keras.layers.GlobalAveragePooling2D(),\n"
+        "                      keras.layers.Dense(2, activation='softmax')])\n"
+        "cnnlab.viz.explain.ExplainExplorer(m, np.zeros((2, 16, 16, 1), 'float32'))"),
+    "PhotoClassifier": (
+        "import keras\n"
+        "m = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Flatten(),\n"
+        "                      keras.layers.Dense(1, activation='sigmoid')])\n"
+        "cnnlab.viz.upload.PhotoClassifier(m, ['circle', 'cross'])"),
     "TransferExplorer": (
         "import keras\n"
         "m = keras.Sequential([keras.Input((16, 16, 1)), keras.layers.Conv2D(4, 3),\n"
