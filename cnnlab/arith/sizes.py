@@ -39,6 +39,33 @@ def _one_axis(size: int, kernel: int, stride: int, padding, dilation: int) -> in
     return (size + 2 * pad - span) // stride + 1
 
 
+def axis_geometry(size: int, kernel: int, stride: int = 1, padding: Padding = "valid",
+                  dilation: int = 1) -> tuple[int, int, int]:
+    """Output length and the (before, after) zero padding along one axis.
+
+    The one place the padding of a convolution or pooling window is worked out
+    (NumPy layers and widgets use it). ``"same"`` follows TensorFlow/Keras: the
+    output is ``ceil(size / stride)`` and the total padding
+    ``max((out - 1) * stride + d(k - 1) + 1 - size, 0)`` puts its odd pixel at
+    the end (bottom/right). An int pads that many zeros on both sides.
+
+    Examples
+    --------
+    >>> axis_geometry(5, 3, 2, "same")   # out 3, pad 1 + 1
+    (3, 1, 1)
+    >>> axis_geometry(6, 3, 2, "same")   # out 3, pad 0 + 1
+    (3, 0, 1)
+    >>> axis_geometry(7, 3, 1, 2)
+    (9, 2, 2)
+    """
+    out = _one_axis(size, kernel, stride, padding, dilation)
+    if padding == "same":
+        total = max((out - 1) * stride + _span(kernel, dilation) - size, 0)
+        return out, total // 2, total - total // 2
+    pad = 0 if padding == "valid" else padding
+    return out, pad, pad
+
+
 def conv_output_size(size: IntOrPair, kernel: IntOrPair, stride: IntOrPair = 1,
                      padding: Padding = "valid",
                      dilation: IntOrPair = 1) -> int | tuple[int, int]:

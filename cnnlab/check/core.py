@@ -34,18 +34,15 @@ from __future__ import annotations
 
 import functools
 import inspect
-import linecache
 import numbers
-import os
 import reprlib
 import signal
-import site
-import sysconfig
 import threading
-import traceback
 
 from cnnlab.check import progress as _progress
 from cnnlab.check import record as _record
+from cnnlab.check._frames import (_learner_frames, _raised_in_learner_code,  # noqa: F401
+                                  _where)
 from cnnlab.check.registry import REGISTRY, NotYet, Question, lesson_of, load_bank
 from cnnlab.check.result import Result
 
@@ -183,54 +180,6 @@ def _describe_kind(expects) -> str:
 
 def _describe_value(value) -> str:
     return f"{type(value).__name__} {_SHORT.repr(value)}"
-
-
-# --------------------------------------------------------------------------- frames
-def _library_dirs() -> tuple[str, ...]:
-    dirs = {os.path.dirname(os.path.dirname(os.path.abspath(__file__)))}   # cnnlab/
-    paths = sysconfig.get_paths()
-    dirs.update(paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths)
-    try:
-        dirs.update(site.getsitepackages())
-    except AttributeError:       # some virtualenvs' site module lacks it
-        pass
-    return tuple(os.path.join(os.path.abspath(d), "") for d in dirs if d)
-
-
-_LIBRARY_DIRS = _library_dirs()
-
-
-def _is_learner_file(filename: str, bank_files: frozenset) -> bool:
-    if filename in bank_files:
-        return False
-    if filename.startswith("<"):
-        return not filename.startswith("<frozen")
-    return not os.path.abspath(filename).startswith(_LIBRARY_DIRS)
-
-
-def _learner_frames(tb, bank_files: frozenset) -> list:
-    """(filename, lineno, function name, line) of the traceback's learner frames."""
-    frames = []
-    for frame, lineno in traceback.walk_tb(tb):
-        filename = frame.f_code.co_filename
-        if _is_learner_file(filename, bank_files):
-            line = linecache.getline(filename, lineno, frame.f_globals).strip()
-            frames.append((filename, lineno, frame.f_code.co_name, line))
-    return frames
-
-
-def _raised_in_learner_code(tb, bank_files: frozenset) -> bool:
-    last = None
-    for frame, _ in traceback.walk_tb(tb):
-        last = frame
-    return last is not None and _is_learner_file(last.f_code.co_filename, bank_files)
-
-
-def _where(frame) -> str:
-    _, lineno, name, line = frame
-    place = f"line {lineno} of your cell" if name == "<module>" else \
-        f"line {lineno}, in `{name}`"
-    return f"{place}: `{line}`" if line else place
 
 
 # --------------------------------------------------------------------------- timing
@@ -402,3 +351,6 @@ def check(qid: str, answer) -> Result:
     if strict() and result.attempted and not result.passed:
         raise CheckFailed(result)
     return result
+
+
+_record.watch(check)

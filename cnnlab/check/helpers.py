@@ -364,7 +364,7 @@ def expect_model(model, input_shape, output_shape, params: int | None = None, *,
     try:
         output = model(batch, training=False)
     except Exception as err:
-        from cnnlab.check.core import _learner_frames
+        from cnnlab.check._frames import _learner_frames
         if _learner_frames(err.__traceback__, frozenset()):
             raise
         first = (str(err).strip().splitlines() or [""])[0][:200]

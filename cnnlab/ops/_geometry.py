@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab._validate import check_pair, check_padding
+from cnnlab.arith.sizes import axis_geometry
 
 
 def as_array(name: str, value, ndim: int, layout: str) -> np.ndarray:
@@ -32,32 +33,6 @@ def as_array(name: str, value, ndim: int, layout: str) -> np.ndarray:
     return a
 
 
-def axis_padding(size: int, span: int, stride: int, padding) -> tuple[int, int, int]:
-    """Output length and (before, after) padding along one axis.
-
-    ``span`` is the extent of the window, ``dilation * (kernel - 1) + 1``.
-    "same" follows TensorFlow: ``out = ceil(size / stride)``, total padding
-    ``max((out - 1) * stride + span - size, 0)``, the odd pixel at the end.
-    An int pads that many zeros on both sides.
-
-    Examples
-    --------
-    >>> axis_padding(5, 3, 2, "same")   # out 3, pad 1 + 1
-    (3, 1, 1)
-    >>> axis_padding(6, 3, 2, "same")   # out 3, pad 0 + 1
-    (3, 0, 1)
-    >>> axis_padding(7, 3, 1, 2)
-    (9, 2, 2)
-    """
-    if padding == "same":
-        out = -(-size // stride)
-        total = max((out - 1) * stride + span - size, 0)
-        return out, total // 2, total - total // 2
-    pad = 0 if padding == "valid" else padding
-    out = (size + 2 * pad - span) // stride + 1
-    return out, pad, pad
-
-
 def window_geometry(in_hw, kernel_hw, stride, padding, dilation=(1, 1), what="kernel"):
     """Output size and paddings of a 2-D sliding window, with errors.
 
@@ -70,8 +45,10 @@ def window_geometry(in_hw, kernel_hw, stride, padding, dilation=(1, 1), what="ke
     """
     outs, pads = [], []
     for size, k, s, d in zip(in_hw, kernel_hw, stride, dilation):
-        span = d * (k - 1) + 1
-        out, before, after = axis_padding(size, span, s, padding)
+        try:
+            out, before, after = axis_geometry(size, k, s, padding, d)
+        except ValueError:
+            out = 0
         if out < 1:
             dilated = "" if dilation == (1, 1) else f", dilation {dilation[0]}x{dilation[1]}"
             raise ValueError(

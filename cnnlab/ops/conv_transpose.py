@@ -3,25 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlab.arith.sizes import transposed_conv_output_size
 from cnnlab.ops._geometry import arguments, as_array, window_geometry
 from cnnlab.ops.conv import _dtype, _input_gradient
 
 __all__ = ["conv2d_transpose"]
-
-
-def _output_length(size: int, kernel: int, stride: int, padding) -> int:
-    """Keras' output length (``output_padding=None``); ints as in PyTorch."""
-    if padding == "same":
-        return size * stride
-    if padding == "valid":
-        return size * stride + max(kernel - stride, 0)
-    out = (size - 1) * stride + kernel - 2 * padding
-    if out < 1:
-        raise ValueError(
-            f"`padding` crops away the whole output ({out} pixels). "
-            f"Received: padding={padding!r}, input size {size}, kernel {kernel}, "
-            f"stride {stride}.")
-    return out
 
 
 def conv2d_transpose(x, w, strides=1, padding="valid") -> np.ndarray:
@@ -88,8 +74,7 @@ def conv2d_transpose(x, w, strides=1, padding="valid") -> np.ndarray:
     stride, padding, _ = arguments(strides, padding)
     n, h, wd, _ = x.shape
     kh, kw, c_out, _ = w.shape
-    out_hw = (_output_length(h, kh, stride[0], padding),
-              _output_length(wd, kw, stride[1], padding))
+    out_hw = transposed_conv_output_size((h, wd), (kh, kw), stride, padding)
     in_hw, pads = window_geometry(out_hw, (kh, kw), stride, padding)
     assert in_hw == (h, wd), (in_hw, h, wd)  # the forward conv maps back exactly
     return _input_gradient(x, w, (n, *out_hw, c_out), stride, pads, (1, 1),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab._validate import check_choice, check_int, check_padding
+from cnnlab.arith.sizes import axis_geometry
 from cnnlab.viz.base import explorer_base
 
 #: The 5x5 binary image of the lesson's worked example.
@@ -69,19 +70,6 @@ def kernel_preset(name: str) -> np.ndarray:
     return np.array(PRESETS[name], dtype=float)
 
 
-def _axis_geometry(size: int, kernel: int, stride: int, padding, dilation: int):
-    """(output length, padding before, padding after) along one axis."""
-    from cnnlab.arith import conv_output_size
-
-    out = conv_output_size(size, kernel, stride=stride, padding=padding, dilation=dilation)
-    span = dilation * (kernel - 1) + 1
-    if padding == "same":          # TensorFlow: the odd padded pixel goes at the end
-        total = max((out - 1) * stride + span - size, 0)
-        return out, total // 2, total - total // 2
-    pad = 0 if padding == "valid" else padding
-    return out, pad, pad
-
-
 def window_taps(row: int, col: int, *, kernel: int = 3, stride: int = 1, padding=0,
                 dilation: int = 1, image_shape: tuple[int, int] | None = None):
     """Input coordinates read by output cell ``(row, col)``, one per kernel tap.
@@ -121,7 +109,7 @@ def window_taps(row: int, col: int, *, kernel: int = 3, stride: int = 1, padding
         if image_shape is None:
             raise ValueError("`image_shape` is needed with padding='same'. "
                              "Received: image_shape=None.")
-        pads = tuple(_axis_geometry(n, kernel, stride, padding, dilation)[1:]
+        pads = tuple(axis_geometry(n, kernel, stride, padding, dilation)[1:]
                      for n in image_shape)
     else:
         p = 0 if padding == "valid" else padding
@@ -312,7 +300,7 @@ class ConvExplorer(explorer_base()):
         geo = []
         for name, n in (("height", h), ("width", w)):
             try:
-                geo.append(_axis_geometry(n, k, stride, padding, dilation))
+                geo.append(axis_geometry(n, k, stride, padding, dilation))
             except ValueError:
                 span = dilation * (k - 1) + 1
                 raise ValueError(

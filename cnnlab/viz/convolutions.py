@@ -77,10 +77,11 @@ def conv_taps(row: int, col: int, *, size: int, kernel: int = 3, stride: int = 1
     >>> r["taps"][:2], r["pads"], r["out_size"]
     ([(-1, -1), (-1, 0)], (1, 1), 5)
     """
-    from cnnlab.viz.conv import _axis_geometry, window_taps
+    from cnnlab.arith.sizes import axis_geometry
+    from cnnlab.viz.conv import window_taps
 
     check_int("size", size, 1)
-    out, before, after = _axis_geometry(size, kernel, stride, check_padding(padding),
+    out, before, after = axis_geometry(size, kernel, stride, check_padding(padding),
                                         dilation)
     _check_cell(row, col, out, "output")
     taps, _ = window_taps(row, col, kernel=kernel, stride=stride, padding=padding,
