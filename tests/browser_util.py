@@ -98,20 +98,36 @@ def _names(source: str) -> tuple[set, set]:
     return defined, used
 
 
+def _viz_names(source: str) -> set:
+    """Names a cell binds to ``cnnlab.viz`` or something imported from it."""
+    import ast
+    code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                     for line in source.splitlines())
+    names = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cnnlab.viz"):
+            names.update(a.asname or a.name for a in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(a.asname for a in node.names
+                         if a.asname and a.name.startswith("cnnlab.viz"))
+    return names
+
+
 def widget_cells(cells) -> list[int]:
     """Indices of the code cells a notebook's widgets need, in order.
 
-    The set-up cell, every cell that mentions ``cnnlab.viz`` and, going
-    backwards, each earlier cell that defines a name one of those reads (so a
-    widget that shows a trained model keeps the cell that trains it, and
-    nothing else of the lesson runs).
+    The set-up cell, every cell that mentions ``cnnlab.viz`` or uses a name
+    imported from it and, going backwards, each earlier cell that defines a
+    name one of those reads (so a widget that shows a trained model keeps the
+    cell that trains it, and nothing else of the lesson runs).
     """
     code = [i for i, c in enumerate(cells) if c.cell_type == "code"]
     keep = {code[0]} if code else set()
+    viz = set().union(*(_viz_names(cells[i].source) for i in code)) if code else set()
     needed: set = set()
     for i in reversed(code):
         defined, used = _names(cells[i].source)
-        if "cnnlab.viz" in cells[i].source or defined & needed:
+        if "cnnlab.viz" in cells[i].source or used & viz or defined & needed:
             keep.add(i)
             needed = (needed - defined) | used
     return sorted(keep)

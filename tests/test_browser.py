@@ -234,3 +234,15 @@ def test_missing_browser_skips_locally_and_fails_in_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="required when CI=true"):
         require_browser()
+
+
+def test_widget_cells_keep_what_the_widgets_need_and_nothing_else():
+    import nbformat
+    new = nbformat.v4.new_code_cell
+    cells = [new("import cnnlab"),                                  # 0 set-up
+             new("x = load()"),                                     # 1 needed by 4
+             new("train_a_big_model()"),                            # 2 not needed
+             new("from cnnlab.viz import conv as conv_viz\ny = 2"),  # 3 alias import
+             new("conv_viz.explorer(x)"),                           # 4 widget via alias
+             new("z = x + 1")]                                      # 5 after every widget
+    assert bu.widget_cells(cells) == [0, 1, 3, 4]
