@@ -61,18 +61,19 @@ def confusion_matrix(y_true, y_pred, class_names=None, ax=None, normalize: bool 
     if normalize:
         values = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     if ax is None:
-        ax = new_figure(figsize=(1.0 + 0.45 * k, 0.8 + 0.45 * k)).add_subplot()
+        side = max(2.6, 0.45 * k)       # readable for two classes, growing with more
+        ax = new_figure(figsize=(side + 0.6, side + 0.3)).add_subplot()
     ax.imshow(values, cmap="Blues", interpolation="nearest")
     names = list(class_names) if class_names is not None else [str(i) for i in range(k)]
-    ax.set_xticks(range(k), names, rotation=90 if k > 4 else 0, fontsize=8)
-    ax.set_yticks(range(k), names, fontsize=8)
+    ax.set_xticks(range(k), names, rotation=90 if k > 4 else 0, fontsize=9)
+    ax.set_yticks(range(k), names, fontsize=9)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     if k <= 12:
         top = values.max() if values.size else 0
         for (i, j), v in np.ndenumerate(values):
             ax.text(j, i, f"{v:.2f}" if normalize else str(v), ha="center", va="center",
-                    fontsize=7, color="white" if v > top / 2 else "black")
+                    fontsize=9, color="white" if v > top / 2 else "black")
     accuracy = np.trace(counts) / max(counts.sum(), 1)
     ax.set_title(f"accuracy {accuracy:.1%}")
     return ax.figure

@@ -34,6 +34,7 @@ def _std_panel(ax, runs: dict, key: str, ylabel: str):
         ax.plot(np.arange(1, len(values) + 1), values, marker="o", ms=3, label=label)
     ax.set_yscale("log")
     ax.set_xlabel("layer")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel(ylabel)
 
 
@@ -133,6 +134,7 @@ class InitializationExplorer(explorer_base()):
             ax.set_yscale("log")
             ax.set_xlim(0.5, max(depth, 2) + 0.5)
             ax.set_xlabel("layer")
+            ax.xaxis.get_major_locator().set_params(integer=True)
             ax.set_title(label, fontsize=10)
         bn = "with" if result["batch_norm"] else "without"
         fig.suptitle(f"{depth} ReLU layers, {result['init']} initialisation, {bn} batch "
