@@ -10,6 +10,8 @@ import numbers
 from typing import Sequence
 
 PADDINGS = ("valid", "same")
+#: how an image's shape is named in every `input_shape` error
+IMAGE_SHAPE = "(height, width, channels)"
 
 
 def check_int(name: str, value, minimum: int = 0) -> int:
@@ -86,3 +88,36 @@ def check_choice(name: str, value, choices: Sequence[str]):
         allowed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"`{name}` must be one of {allowed}. Received: {name}={value!r}.")
     return value
+
+
+def check_bool(name: str, value) -> bool:
+    """Return ``value`` if it is a bool, else raise ``ValueError``.
+
+    Examples
+    --------
+    >>> check_bool("bias", False)
+    False
+    """
+    if not isinstance(value, bool):
+        raise ValueError(f"`{name}` must be True or False. Received: {name}={value!r}.")
+    return value
+
+
+def check_shape(name: str, value, labels: str = "(H, W, C)") -> tuple[int, ...]:
+    """Return ``value`` as a tuple of ints >= 1 of the length ``labels`` names.
+
+    Examples
+    --------
+    >>> check_shape("input_shape", [28, 28, 1])
+    (28, 28, 1)
+    """
+    length = labels.count(",") + 1
+    ok = (isinstance(value, Sequence) and not isinstance(value, str)
+          and len(value) == length)
+    if ok:
+        try:
+            return tuple(check_int(name, v, 1) for v in value)
+        except ValueError:
+            pass
+    raise ValueError(f"`{name}` must be a sequence {labels} of integers >= 1. "
+                     f"Received: {name}={value!r}.")

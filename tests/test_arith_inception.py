@@ -75,7 +75,7 @@ def test_same_conv_cost_without_bias():
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(input_shape=(28, 28, 192), f1=0), "`f1` must be an integer >= 1. Received: f1=0."),
-    (dict(input_shape=(28, 28)), "`input_shape` must be a triple (H, W, C)"),
+    (dict(input_shape=(28, 28)), "`input_shape` must be a sequence (H, W, C)"),
     (dict(input_shape=(28, 28, 0)), "`C` must be an integer >= 1. Received: C=0."),
 ])
 def test_errors(kwargs, message):

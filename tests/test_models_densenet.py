@@ -73,7 +73,7 @@ def test_mini_densenet_trains_a_step():
     (lambda: densenet(blocks=()), "`blocks` must be a non-empty"),
     (lambda: densenet(compression=1.5), r"`compression` must be a number in \(0, 1\]"),
     (lambda: mini_densenet((4, 4, 1), blocks=(2, 2, 2, 2)), "too small"),
-    (lambda: mini_densenet((16, 16)), "`input_shape` must be a triple"),
+    (lambda: mini_densenet((16, 16)), "`input_shape` must be a sequence \(height, width, channels\)"),
     (lambda: dense_block(keras.Input((4, 4, 2)), 0, 12), "`num_layers` must be"),
 ])
 def test_errors(call, message):

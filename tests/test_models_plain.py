@@ -23,5 +23,5 @@ def test_parameter_count_by_formula(depth, width, channels, bn):
 def test_initializer_is_used_and_bad_shape():
     m = deep_plain_cnn((8, 8, 1), 3, depth=2, kernel_initializer="zeros")
     assert not np.asarray(m.get_layer("conv2").kernel).any()
-    with pytest.raises(ValueError, match="`input_shape` must be a triple"):
+    with pytest.raises(ValueError, match="`input_shape` must be a sequence \(height, width, channels\)"):
         deep_plain_cnn((8, 8), 3)

@@ -101,7 +101,7 @@ def test_depth_net_differs_only_by_shortcuts():
 @pytest.mark.parametrize("call, message", [
     (lambda: depth_net(9), r"`depth` must be 6 n \+ 2"),
     (lambda: depth_net(2), "`depth` must be an integer >= 8"),
-    (lambda: depth_net(8, input_shape=(32, 32)), "`input_shape` must be a triple"),
+    (lambda: depth_net(8, input_shape=(32, 32)), "`input_shape` must be a sequence \(height, width, channels\)"),
     (lambda: residual_block(keras.Input((4, 4, 2)), 0), "`filters` must be an integer >= 1"),
     (lambda: plain_block(keras.Input((4, 4, 2)), 2, stride=0), "`stride` must be"),
 ])

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnnlab._validate import check_int
+from cnnlab._validate import check_int, check_shape
 
 BRANCHES = ("1x1", "3x3", "5x5", "pool")
 
@@ -104,12 +104,7 @@ class InceptionCost:
 
 
 def _shape(input_shape) -> tuple:
-    try:
-        h, w, c = input_shape
-    except (TypeError, ValueError):
-        raise ValueError("`input_shape` must be a triple (H, W, C) of integers >= 1. "
-                         f"Received: input_shape={input_shape!r}.") from None
-    return (check_int("H", h, 1), check_int("W", w, 1), check_int("C", c, 1))
+    return check_shape("input_shape", input_shape)
 
 
 def same_conv_cost(input_shape, kernel: int, filters: int, name: str = "conv",

@@ -20,19 +20,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from cnnlab._validate import check_int
+from cnnlab._validate import IMAGE_SHAPE, check_int, check_shape
 
 
 def _check_shape(input_shape) -> tuple[int, int, int]:
-    try:
-        shape = tuple(input_shape)
-    except TypeError:
-        shape = ()
-    if len(shape) != 3 or not all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in shape):
-        raise ValueError("`input_shape` must be (height, width, channels) with integers "
-                         f">= 1. Received: input_shape={input_shape!r}.")
-    return shape
+    return check_shape("input_shape", input_shape, IMAGE_SHAPE)
 
 
 def classic_convnet(input_shape=(28, 28, 1), classes: int = 10):

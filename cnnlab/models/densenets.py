@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 
-from cnnlab._validate import check_int
+from cnnlab._validate import IMAGE_SHAPE, check_int, check_shape
 from cnnlab.arith.densenet import _check_blocks, _check_compression, transition_channels
 from cnnlab.models.resnet import BN_EPSILON, SMALL_NET_BN_MOMENTUM
 
@@ -129,12 +129,7 @@ def transition_block(x, compression: float = 0.5, *, bn_momentum: float = 0.99,
 
 
 def _input_shape(input_shape) -> tuple:
-    try:
-        return tuple(check_int(a, v, 1) for a, v in zip(("height", "width", "channels"),
-                                                        input_shape, strict=True))
-    except (TypeError, ValueError):
-        raise ValueError("`input_shape` must be a triple (height, width, channels) of "
-                         f"integers >= 1. Received: input_shape={input_shape!r}.") from None
+    return check_shape("input_shape", input_shape, IMAGE_SHAPE)
 
 
 def _body(x, blocks, growth_rate, compression, bottleneck, momentum):

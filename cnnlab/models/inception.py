@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import numbers
 
-from cnnlab._validate import check_int
+from cnnlab._validate import IMAGE_SHAPE, check_int, check_shape
 
 _COUNTER = itertools.count(1)
 
@@ -143,12 +143,8 @@ def mini_googlenet(input_shape=(32, 32, 3), classes: int = 10, *, stem_filters: 
 
     check_int("classes", classes, 1)
     check_int("stem_filters", stem_filters, 1)
-    try:
-        h, w, c = input_shape
-    except (TypeError, ValueError):
-        raise ValueError("`input_shape` must be a triple (height, width, channels). "
-                         f"Received: input_shape={input_shape!r}.") from None
-    if min(check_int("height", h, 1), check_int("width", w, 1)) < 4:
+    h, w, c = check_shape("input_shape", input_shape, IMAGE_SHAPE)
+    if min(h, w) < 4:
         raise ValueError("`input_shape` must be at least 4×4 (two 2×2 poolings). "
                          f"Received: input_shape={tuple(input_shape)!r}.")
     modules = [tuple(m) for m in modules]

@@ -12,7 +12,7 @@ Examples
 """
 from __future__ import annotations
 
-from cnnlab._validate import check_int
+from cnnlab._validate import IMAGE_SHAPE, check_int, check_shape
 
 __all__ = ["deep_plain_cnn"]
 
@@ -62,12 +62,7 @@ def deep_plain_cnn(input_shape, classes: int, depth: int = 8, width: int = 8,
     check_int("classes", classes, 1)
     check_int("depth", depth, 1)
     check_int("width", width, 1)
-    try:
-        shape = tuple(check_int(a, v, 1) for a, v in zip(("height", "width", "channels"),
-                                                         input_shape, strict=True))
-    except (TypeError, ValueError):
-        raise ValueError("`input_shape` must be a triple (height, width, channels) of "
-                         f"integers >= 1. Received: input_shape={input_shape!r}.") from None
+    shape = check_shape("input_shape", input_shape, IMAGE_SHAPE)
     inputs = keras.Input(shape, name="images")
     x = inputs
     for k in range(1, depth + 1):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 
-from cnnlab._validate import check_int
+from cnnlab._validate import IMAGE_SHAPE, check_int, check_shape
 
 _COUNTER = itertools.count(1)
 
@@ -222,12 +222,7 @@ def depth_net(depth: int, residual: bool = True, input_shape=(32, 32, 3), classe
                          f"Received: depth={depth!r}.")
     check_int("classes", classes, 1)
     check_int("width", width, 1)
-    try:
-        shape = tuple(check_int(a, v, 1) for a, v in zip(("height", "width", "channels"),
-                                                         input_shape, strict=True))
-    except (TypeError, ValueError):
-        raise ValueError("`input_shape` must be a triple (height, width, channels) of "
-                         f"integers >= 1. Received: input_shape={input_shape!r}.") from None
+    shape = check_shape("input_shape", input_shape, IMAGE_SHAPE)
     n = (depth - 2) // 6
     block = residual_block if residual else plain_block
     inputs = keras.Input(shape, name="input")

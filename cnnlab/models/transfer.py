@@ -47,7 +47,7 @@ from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 
-from cnnlab._validate import check_int
+from cnnlab._validate import IMAGE_SHAPE, check_int, check_shape
 
 __all__ = ["ParamCounts", "small_base", "new_head", "freeze", "unfreeze", "freeze_up_to",
            "blocks", "block_of", "leaf_layers", "param_counts", "trainable_layers",
@@ -142,10 +142,7 @@ def small_base(input_shape=(28, 28, 1), filters: Sequence[int] = (16, 32, 64), *
     import keras
     from keras import layers
 
-    shape = tuple(input_shape)
-    if len(shape) != 3 or not all(isinstance(s, numbers.Integral) and s >= 1 for s in shape):
-        raise ValueError("`input_shape` must be (height, width, channels) of integers >= 1. "
-                         f"Received: input_shape={input_shape!r}.")
+    shape = check_shape("input_shape", input_shape, IMAGE_SHAPE)
     try:
         filters = tuple(filters)
     except TypeError:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numbers
 
-from cnnlab._validate import check_choice, check_int
+from cnnlab._validate import IMAGE_SHAPE, check_choice, check_int, check_shape
 
 #: The six configurations of the VGG paper (Table 1), one list each.
 VGG_CONFIGS: dict[str, tuple] = {
@@ -97,12 +97,7 @@ def _check_config(config):
 
 
 def _check_input_shape(input_shape) -> tuple:
-    try:
-        h, w, c = input_shape
-    except (TypeError, ValueError):
-        raise ValueError("`input_shape` must be a triple (height, width, channels). "
-                         f"Received: input_shape={input_shape!r}.") from None
-    return (check_int("height", h, 1), check_int("width", w, 1), check_int("channels", c, 1))
+    return check_shape("input_shape", input_shape, IMAGE_SHAPE)
 
 
 def vgg_plan(config="D", input_shape=(224, 224, 3), classes: int = 1000,
