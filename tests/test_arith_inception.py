@@ -76,7 +76,8 @@ def test_same_conv_cost_without_bias():
 @pytest.mark.parametrize("kwargs, message", [
     (dict(input_shape=(28, 28, 192), f1=0), "`f1` must be an integer >= 1. Received: f1=0."),
     (dict(input_shape=(28, 28)), "`input_shape` must be a sequence (H, W, C)"),
-    (dict(input_shape=(28, 28, 0)), "`C` must be an integer >= 1. Received: C=0."),
+    (dict(input_shape=(28, 28, 0)), "`input_shape` must be a sequence (H, W, C) of integers >= 1. "
+                                    "Received: input_shape=(28, 28, 0)."),
 ])
 def test_errors(kwargs, message):
     args = dict(input_shape=(28, 28, 192), f1=64, f3_reduce=96, f3=128, f5_reduce=16, f5=32,
