@@ -13,10 +13,6 @@ def conv_params(kernel, in_channels, filters):
     return (kernel * kernel * in_channels + 1) * filters
 
 
-def test_bank_has_five_questions():
-    assert sorted(BANK) == ["03.1", "03.2", "03.3", "03.4", "03.5"]
-
-
 def test_conv_formula_agrees_with_keras_and_passes():
     for k, c, f in [(3, 1, 32), (5, 3, 16), (1, 192, 32)]:
         layer = keras.layers.Conv2D(f, k)

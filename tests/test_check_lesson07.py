@@ -12,10 +12,6 @@ layers = keras.layers
 BANK = load_bank("07")
 
 
-def test_bank_has_three_questions():
-    assert sorted(BANK) == ["07.1", "07.2", "07.3"]
-
-
 def test_channels_right_answer_and_keras_densenet121():
     def channels_after(k0, k, n, theta):
         c = k0 + k * n

@@ -14,8 +14,7 @@ keras = pytest.importorskip("keras")
 BANK = load_bank("11")
 
 
-def test_bank_has_five_questions():
-    assert sorted(BANK) == ["11.1", "11.2", "11.3", "11.4", "11.5"]
+def test_model_questions_get_time_to_build_a_model():
     assert BANK["11.2"].expects == "function" and BANK["11.2"].timeout >= 60
 
 

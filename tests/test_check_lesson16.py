@@ -9,10 +9,6 @@ from check_util import expect_hint, run
 BANK = load_bank("16")
 
 
-def test_bank_has_three_questions():
-    assert sorted(BANK) == ["16.1", "16.2", "16.3"]
-
-
 def bn_forward(x, gamma, beta, epsilon=1e-3):
     axes = tuple(range(x.ndim - 1))
     mean, var = x.mean(axis=axes), x.var(axis=axes)
