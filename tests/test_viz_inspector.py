@@ -46,7 +46,7 @@ def test_controls_change_result_figure_and_table():
     assert w.result["totals"]["params"] == 61_706 and "61,706" in w.table.value
     after = w.figure_png()
     assert after != before
-    w.controls["log"].value = False
+    w.controls["log"].value = True
     assert w.figure_png() != after
     w.controls["model"].value = CUSTOM
     w.controls["spec"].value = "input 28x28x1, conv8, flatten, dense10"
@@ -59,3 +59,19 @@ def test_bad_spec_gives_a_message():
     assert w.result is None and "banana" in w.message.value and w.error is None
     w.controls["spec"].value = "input 4x4x1, conv3, conv3, conv3"
     assert w.result is None and "does not fit" in w.message.value and w.error is None
+
+
+def test_charts_default_to_linear_shares():
+    """The inspector is about where the costs go: shares in %, on a linear axis."""
+    w = ModelInspector()
+    assert w.controls["log"].value is False
+    ax_p, ax_m = w._fig.axes[:2]
+    assert ax_p.get_xscale() == ax_m.get_xscale() == "linear"
+    # all five costly layers of the classic convnet are shown: their shares add to 100 %
+    for ax in (ax_p, ax_m):
+        assert abs(sum(bar.get_width() for bar in ax.patches) - 100) < 0.5
+        assert min(text.get_fontsize() for text in ax.texts) >= 9
+    w.controls["log"].value = True
+    ax_p = w._fig.axes[0]
+    assert ax_p.get_xscale() == "log"
+    assert max(bar.get_width() for bar in ax_p.patches) == 36_928    # counts, not shares

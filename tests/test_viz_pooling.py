@@ -102,3 +102,18 @@ def test_photo_source():
     before = w.figure_png()
     w.controls["size"].value = 64
     assert w.result["output_shape"] == (32, 32) and w.figure_png() != before
+
+
+def test_windows_are_told_apart_by_line_style_not_by_red_and_green():
+    """Neighbouring windows differ in colour (colour-blind-safe) and line style."""
+    from matplotlib.patches import Rectangle
+
+    from cnnlab.viz.pooling import PoolingExplorer
+    w = PoolingExplorer()
+    rects = [p for p in w._fig.axes[0].patches if isinstance(p, Rectangle)]
+    assert len(rects) == 4
+    assert len({r.get_linestyle() for r in rects}) == 4
+    assert len({r.get_edgecolor() for r in rects}) == 4
+    from matplotlib.colors import to_rgba
+    for bad in ("tab:red", "tab:green"):
+        assert to_rgba(bad) not in {r.get_edgecolor() for r in rects}

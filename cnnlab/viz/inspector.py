@@ -143,7 +143,10 @@ class ModelInspector(explorer_base()):
     Notes
     -----
     Controls: model menu, layer list (used by the custom model), number of
-    layers in the charts (the most expensive ones), log scale. Below the
+    layers in the charts (the most expensive ones), log scale. The charts
+    show each layer's *share* of the model's parameters and MACs, in percent
+    on a linear axis; with *log scale* they show the counts themselves on a
+    logarithmic axis (for layers whose costs span orders of magnitude). Below the
     figure, the full :func:`cnnlab.arith.summarize` table. ``result`` holds
     ``name``, ``summary``, ``totals`` and the :func:`layer_costs` lists.
 
@@ -174,7 +177,7 @@ class ModelInspector(explorer_base()):
                                  continuous_update=False, layout=widgets.Layout(width="95%")),
             "top": widgets.IntSlider(15, min=5, max=50, description="layers in chart",
                                      style=style, continuous_update=False),
-            "log": widgets.Checkbox(True, description="log scale"),
+            "log": widgets.Checkbox(False, description="log scale (counts)"),
         }
         layout = widgets.VBox([
             widgets.HBox([controls["model"], controls["top"], controls["log"]]),
@@ -200,15 +203,28 @@ class ModelInspector(explorer_base()):
         t = result["totals"]
         more = (f" ({result['shown']} largest of {result['costly']} layers)"
                 if result["shown"] < result["costly"] else "")
-        bars(ax_p, result["labels"], result["params"],
-             title=f"parameters: {_millions(t['params'])}", log=result["log"])
-        bars(ax_m, result["labels"], result["macs"],
-             title=f"MACs (one image): {_millions(t['macs'])}", log=result["log"])
+        log = result["log"]
+        n = len(result["labels"])
+        # text stays at 9 pt or more: the figure grows with the number of layers
+        fig.set_size_inches(self.figsize[0], max(self.figsize[1], 1.3 + 0.22 * n))
+        for ax, key, what in ((ax_p, "params", "parameters"),
+                              (ax_m, "macs", "MACs per image")):
+            total = t[key] or 0
+            if log:
+                bars(ax, result["labels"], result[key], log=True,
+                     title=f"{what}: {_millions(total)}")
+            else:
+                shares = [round(100 * v / total, 1) if total else 0.0 for v in result[key]]
+                bars(ax, result["labels"], shares,
+                     title=f"{what}, % of {_millions(total)}")
+                ax.set_xlabel("% of the model's total")
         from matplotlib.ticker import NullFormatter
 
         for ax in (ax_p, ax_m):
             ax.xaxis.set_minor_formatter(NullFormatter())
-            ax.tick_params(axis="y", labelsize=7 if len(result["labels"]) > 12 else 9)
+            ax.tick_params(axis="both", labelsize=9)
+            for text in ax.texts:
+                text.set_fontsize(9)
         fig.subplots_adjust(left=0.16, right=0.95, wspace=0.62, top=0.84)
         acts = t["activations"]
         mem = "?" if acts is None else f"{acts * 4 / 1e6:,.1f} MB"

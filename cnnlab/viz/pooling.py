@@ -132,6 +132,14 @@ def _photo(name: str, size: int) -> np.ndarray:
     return np.asarray(sample_image(name, size=size, grey=True), dtype=np.float64)[..., 0]
 
 
+#: window outlines: Okabe-Ito colours (told apart with colour-blindness too),
+#: each with its own line style, so no window is known by its colour alone
+WINDOW_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
+WINDOW_STYLES = ("-", "--", ":", "-.")
+#: the winners are ringed (the ring, not its colour, marks them)
+RING_COLOR = "#D55E00"
+
+
 class PoolingExplorer(explorer_base()):
     """Max, average, min and global average pooling on the 4x4 example or a photo.
 
@@ -222,17 +230,18 @@ class PoolingExplorer(explorer_base()):
             image(ax_in, x)
         windows = result["windows"]
         if len(windows) <= MAX_OUTLINES:
-            colors = ["tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple"]
             for n, (r, c, hh, ww) in enumerate(windows):
                 inset = 0.06 * (n % 3) if small else 0
                 ax_in.add_patch(patches.Rectangle(
                     (c - 0.5 + inset, r - 0.5 + inset), ww - 2 * inset, hh - 2 * inset,
-                    fill=False, lw=2 if small else 1, edgecolor=colors[n % len(colors)]))
+                    fill=False, lw=2 if small else 1,
+                    edgecolor=WINDOW_COLORS[n % len(WINDOW_COLORS)],
+                    linestyle=WINDOW_STYLES[n % len(WINDOW_STYLES)]))
         winners = result["winners"]
         rings = winners is not None and len(winners) <= 4 * MAX_OUTLINES
         if rings:
             ax_in.scatter(winners[:, 1], winners[:, 0], s=260 if small else 12,
-                          facecolors="none", edgecolors="tab:red",
+                          facecolors="none", edgecolors=RING_COLOR,
                           linewidths=2 if small else 1)
         if y.size <= 64:
             matrix(ax_out, y, cmap="Greys", vmin=0, vmax=max(y.max(), 1e-9) * 1.6,
