@@ -186,7 +186,7 @@ def transposed_conv_output_size(size: IntOrPair, kernel: IntOrPair,
     9
     >>> transposed_conv_output_size(4, 3, stride=2, padding="same")
     8
-    >>> transposed_conv_output_size(4, 4, stride=2, padding=1)   # U-Net/DCGAN
+    >>> transposed_conv_output_size(4, 4, stride=2, padding=1)   # k = 4, s = 2: even overlap
     8
     >>> transposed_conv_output_size((7, 7), 3, stride=2, padding="same",
     ...                             output_padding=0)

@@ -7,7 +7,9 @@
   shear *intensities*, not degrees);
 - :data:`IMAGE_DATA_GENERATOR_MAPPING`, :func:`mapping_table` and
   :func:`from_image_data_generator_kwargs` translate the arguments of the
-  ``ImageDataGenerator`` class (Keras 2; gone from Keras 3) into today's layers;
+  ``ImageDataGenerator`` class (deprecated and not in Keras 3's ``keras.*`` API;
+  only a legacy copy remains, as ``tf.keras.preprocessing.image.ImageDataGenerator``)
+  into today's layers;
 - :func:`augment_batch` and :func:`correlations` run a pipeline on NumPy images
   and measure how alike augmented samples stay.
 
@@ -46,7 +48,7 @@ _RANGES = {
     "shear": (0.0, 45.0, True, "degrees"),
     "zoom": (0.0, 1.0, False, "a fraction of the image size"),
     "brightness": (0.0, 1.0, True, "a fraction of the value range [0, 1]"),
-    "contrast": (0.0, 1.0, True, "a fraction of the contrast"),
+    "contrast": (0.0, 1.0, True, "the largest change of the contrast scale factor from 1"),
 }
 
 
@@ -332,7 +334,8 @@ def _old_range(name, value, *, pair_ok=False):
 def from_image_data_generator_kwargs(*, seed: int | None = None, **old_kwargs):
     """Build the preprocessing layers equivalent to ``ImageDataGenerator(**old_kwargs)``.
 
-    ``ImageDataGenerator`` is not in Keras 3; this reads its arguments and
+    ``ImageDataGenerator`` is deprecated and not in Keras 3's ``keras.*`` API (a
+    legacy copy remains under ``tf.keras``); this reads its arguments and
     returns a ``keras.Sequential`` of today's layers, converting units as
     :data:`IMAGE_DATA_GENERATOR_MAPPING` says.
 

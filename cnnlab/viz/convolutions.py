@@ -35,6 +35,9 @@ from cnnlab._validate import check_choice, check_int, check_padding
 from cnnlab.arith.convolutions import KINDS, conv_kind_cost
 from cnnlab.viz.base import explorer_base
 
+#: colour-blind-safe colours (Okabe & Ito): the marked pixel, and the two curves
+_MARK, _BLUE, _ORANGE = "#D55E00", "#0072B2", "#E69F00"
+
 #: channel counts offered by the explorer's two channel menus
 CHANNELS = (1, 3, 8, 16, 32, 64, 128, 256, 512)
 
@@ -235,7 +238,8 @@ def kind_layout(kind: str, size: int, kernel: int, stride: int, padding, dilatio
 
 _HELP = {
     "standard": "each output reads a k×k window of all C_in channels",
-    "dilated": "the same k×k taps, spread d pixels apart: a wider view, same cost",
+    "dilated": "the same k×k taps, spread d pixels apart: a wider view, same weights "
+               "and MACs per output pixel",
     "depthwise separable": "k×k per channel (depthwise), then 1×1 across channels",
     "transposed": "each input pixel stamps a k×k×F copy of the kernel, s apart",
 }
@@ -382,8 +386,8 @@ class ConvKindsExplorer(explorer_base()):
         self._grid(ax_in, (total, total), fill, "Blues", 1.0)
         for t, (i, j) in enumerate(r["taps"]):
             ax_in.add_patch(patches.Rectangle((j + before - 0.5, i + before - 0.5), 1, 1,
-                                              facecolor="tab:red", alpha=0.75,
-                                              edgecolor="darkred"))
+                                              facecolor=_MARK, alpha=0.85,
+                                              edgecolor="black", hatch="xx"))
             if len(r["taps"]) <= 49:
                 ax_in.text(j + before, i + before, str(t + 1), ha="center", va="center",
                            fontsize=7, color="white")
@@ -391,14 +395,14 @@ class ConvKindsExplorer(explorer_base()):
             ax_in.add_patch(patches.Rectangle((before - 0.5, before - 0.5), n, n, fill=False,
                                               edgecolor="0.3", linestyle="--"))
         pad_note = f", padded by {before}+{after}" if before or after else ""
-        ax_in.set_title(f"input {n}×{n}{pad_note}: the taps of the red output",
+        ax_in.set_title(f"input {n}×{n}{pad_note}: the taps of the marked output",
                         fontsize=9)
         o = r["out_size"]
         fill = np.full((o, o), 0.35)
-        self._grid(ax_out, (o, o), fill, "Greens", 1.0)
+        self._grid(ax_out, (o, o), fill, "Blues", 1.0)
         i, j = r["cell"]
-        ax_out.add_patch(patches.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="tab:red",
-                                           alpha=0.75, edgecolor="darkred"))
+        ax_out.add_patch(patches.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=_MARK,
+                                           alpha=0.85, edgecolor="black", hatch="xx"))
         ax_out.set_title(f"output {o}×{o}: pixel ({i}, {j}) reads {len(r['taps'])} taps",
                          fontsize=9)
         self._fit(ax_in, total)
@@ -410,19 +414,19 @@ class ConvKindsExplorer(explorer_base()):
         n = r["size"]
         self._grid(ax_in, (n, n), np.full((n, n), 0.35), "Blues", 1.0)
         i, j = r["cell"]
-        ax_in.add_patch(patches.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="tab:red",
-                                          alpha=0.75, edgecolor="darkred"))
+        ax_in.add_patch(patches.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=_MARK,
+                                          alpha=0.85, edgecolor="black", hatch="xx"))
         ax_in.set_title(f"input {n}×{n}: pixel ({i}, {j})", fontsize=9)
         overlap, o = r["overlap"], r["out_size"]
-        self._grid(ax_out, (o, o), overlap, "Greens", max(int(overlap.max()), 1) * 1.6,
+        self._grid(ax_out, (o, o), overlap, "Blues", max(int(overlap.max()), 1) * 1.6,
                    annotate=overlap if o <= 16 else None)
         for a, b in r["taps"]:
             ax_out.add_patch(patches.Rectangle((b - 0.5, a - 0.5), 1, 1, fill=False,
-                                               edgecolor="tab:red", linewidth=2))
+                                               edgecolor=_MARK, linewidth=2.5))
         self._fit(ax_in, n)
         self._fit(ax_out, o)
         uneven = overlap.min() != overlap.max()
-        ax_out.set_title(f"output {o}×{o}: its stamp (red), stamps per pixel"
+        ax_out.set_title(f"output {o}×{o}: its stamp (outlined), stamps per pixel"
                          + ("\n(uneven: a checkerboard)" if uneven else ""), fontsize=9)
 
     @staticmethod
@@ -444,7 +448,11 @@ class ConvKindsExplorer(explorer_base()):
         table.auto_set_font_size(False)
         table.set_fontsize(8.5)
         ratio = cost["macs"] / cost["standard"]["macs"]
-        ax.set_title(f"MACs: {ratio:.3g}× a standard Conv2D", fontsize=9)
+        title = f"MACs: {ratio:.3g}× a standard Conv2D"
+        if r["kind"] == "dilated" and ratio != 1:
+            # same MACs per output pixel: a wider span leaves fewer valid outputs
+            title += "\n(same per output pixel; fewer output pixels)"
+        ax.set_title(title, fontsize=9)
 
 
 def receptive_growth_figure(depth: int = 5, kernel: int = 3, fig=None):
@@ -484,10 +492,12 @@ def receptive_growth_figure(depth: int = 5, kernel: int = 3, fig=None):
     ax, ax_cov = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.4]})
     layers = np.arange(1, depth + 1)
     doubling = [2 ** i for i in range(depth)]
-    for dilations, label in ((doubling, "dilations 1, 2, 4, …"),
-                             ([1] * depth, "no dilation")):
+    for dilations, label, style in ((doubling, "dilations 1, 2, 4, …",
+                                     dict(color=_BLUE, marker="o", linestyle="-")),
+                                    ([1] * depth, "no dilation",
+                                     dict(color=_ORANGE, marker="s", linestyle="--"))):
         fields = dilated_receptive_fields(dilations, kernel)
-        ax.plot(layers, fields, marker="o", label=label)
+        ax.plot(layers, fields, label=label, **style)
         ax.annotate(str(fields[-1]), (layers[-1], fields[-1]), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=8)
     ax.set_xlabel("layers")
@@ -495,11 +505,11 @@ def receptive_growth_figure(depth: int = 5, kernel: int = 3, fig=None):
     ax.set_xticks(layers)
     ax.legend(fontsize=8)
     ax.set_title(f"{kernel}×{kernel} convolutions, stride 1", fontsize=10)
-    for offset, (dilations, colour) in enumerate((((1, 2, 4), "tab:blue"),
-                                                  ((2, 2, 2), "tab:orange"))):
+    for offset, (dilations, colour, hatch) in enumerate((((1, 2, 4), _BLUE, ""),
+                                                          ((2, 2, 2), _ORANGE, "//"))):
         counts = np.array(dilated_coverage(list(dilations), kernel))
         x = np.arange(len(counts)) - (len(counts) - 1) / 2
-        ax_cov.bar(x + (offset - 0.5) * 0.4, counts, width=0.4, color=colour,
+        ax_cov.bar(x + (offset - 0.5) * 0.4, counts, width=0.4, color=colour, hatch=hatch,
                    label=f"dilations {dilations}: {np.count_nonzero(counts == 0)} holes")
     ax_cov.set_xlabel("input pixel (0 = centre)")
     ax_cov.set_ylabel("routes to one output")

@@ -171,7 +171,8 @@ def _old_api(layers_answer):
     layers = _layers(layers_answer, "`modern`")
     names = [type(layer).__name__ for layer in layers]
     if "ImageDataGenerator" in names:
-        raise NotYet("ImageDataGenerator is gone from Keras 3; use preprocessing layers.")
+        raise NotYet("ImageDataGenerator is deprecated and not in Keras 3's keras.* API "
+                     "(only a legacy copy under tf.keras); use preprocessing layers.")
     expected = {"RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom"}
     missing = sorted(expected - set(names))
     if missing:
