@@ -21,10 +21,10 @@ Keras is imported inside the functions, so importing this module is instant.
 
 Notes
 -----
-In Keras 3 a change of ``layer.trainable`` takes effect at the next
-``compile()``: the compiled train step keeps the list of variables it was
-traced with. Unfreezing without recompiling trains nothing new;
-:func:`fine_tune` always recompiles. Setting ``trainable = False`` on a
+In Keras 3 which weights train is fixed when the train step is traced, at
+the first ``fit`` after ``compile()``: a change of ``layer.trainable`` made
+before that first ``fit`` counts, one made after it trains nothing new until
+the model is compiled again. :func:`fine_tune` always recompiles. Setting ``trainable = False`` on a
 ``BatchNormalization`` layer also makes it run in inference mode (it normalises
 with its moving mean and variance and stops updating them), whatever the
 ``training`` argument of the call.
@@ -594,7 +594,8 @@ def fine_tune(model, base=None, unfreeze_from: str | None = None,
     Everything in ``base`` before ``unfreeze_from`` stays frozen; it and
     every later layer of the base become trainable, the head stays trainable.
     Then the model is **recompiled** with a fresh optimizer: in Keras 3 a
-    change of ``trainable`` only reaches training at the next ``compile()``.
+    change of ``trainable`` made after a ``fit`` only reaches training once
+    the model is compiled (and its train step traced) again.
 
     Parameters
     ----------
