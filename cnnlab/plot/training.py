@@ -14,6 +14,12 @@ from typing import Mapping, Sequence
 
 from cnnlab.plot._figure import new_figure
 
+#: Okabe-Ito colours (distinguishable with the common colour-vision
+#: deficiencies) and one marker per run, so runs differ by more than hue.
+RUN_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+               "#000000", "#F0E442")
+RUN_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
 
 def history_dict(run) -> dict:
     """The ``{metric: [value per epoch]}`` dict of a run.
@@ -84,19 +90,20 @@ def training_curves(runs, metrics: Sequence[str] = ("loss", "accuracy"), fig=Non
     axes = fig.subplots(1, len(shown), squeeze=False)[0]
     for ax, metric in zip(axes, shown):
         for i, (label, hist) in enumerate(histories.items()):
-            colour = f"C{i % 10}"
+            style = {"color": RUN_COLOURS[i % len(RUN_COLOURS)],
+                     "marker": RUN_MARKERS[i % len(RUN_MARKERS)], "markersize": 4}
             if metric in hist:
                 epochs = range(1, len(hist[metric]) + 1)
-                ax.plot(epochs, hist[metric], color=colour, label=f"{label} (train)")
+                ax.plot(epochs, hist[metric], label=f"{label} (train)", **style)
             if validation and f"val_{metric}" in hist:
                 values = hist[f"val_{metric}"]
-                ax.plot(range(1, len(values) + 1), values, color=colour, linestyle="--",
-                        label=f"{label} (validation)")
+                ax.plot(range(1, len(values) + 1), values, linestyle="--",
+                        markerfacecolor="white", label=f"{label} (validation)", **style)
         ax.set_title(metric)
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize="small")
+    axes[0].legend(fontsize=9)
     return fig
 
 

@@ -114,28 +114,35 @@ class GrowthRateExplorer(explorer_base()):
         labels = [t[0] for t in result["trace"]]
         values = [t[1] for t in result["trace"]]
         x = np.arange(len(values))
-        ax.step(x, values, where="post", color="#4c78a8")
+        ax.step(x, values, where="post", color="#0072B2")
         for i, (label, c) in enumerate(result["trace"]):
             if label.startswith(("transition", "stem")):
-                ax.plot(i, c, "v", color="#e45756", ms=5)
+                ax.plot(i, c, "v", color="#D55E00", ms=6)
             if i + 1 == len(labels) or labels[i + 1] != label:
                 ax.annotate(f"{c}", (i, c), textcoords="offset points", xytext=(0, 4),
-                            fontsize=7, ha="center")
+                            fontsize=9, ha="center", clip_on=False)
+        # head room so the top label (e.g. 1024) is never clipped by the frame
+        ax.set_ylim(0, max(values) * 1.18 if values else 1)
+        ax.set_xlim(-0.5, max(len(values) - 0.5, 0.5))
         ax.set_xlabel("dense layer / transition (▼), in order")
         ax.set_ylabel("channels")
         ax.set_title(f"{result['params']:,} parameters · {result['connections']:,} direct "
-                     f"connections · concatenations {result['concat_mb']:.1f} MB "
-                     f"(maps once: {result['unique_mb']:.1f} MB)", fontsize=8)
+                     f"connections\nconcatenations {result['concat_mb']:.1f} MB "
+                     f"(maps once: {result['unique_mb']:.1f} MB)", fontsize=9)
         ax.grid(alpha=0.3)
         names = list(result["compare"])
         params = np.array([result["compare"][n] for n in names]) / 1e6
-        colors = ["#f58518"] + ["#4c78a8" if n.startswith("Dense") else "#9d755d"
+        colors = ["#E69F00"] + ["#0072B2" if n.startswith("Dense") else "#999999"
                                 for n in names[1:]]
-        ax2.barh(names, params, color=colors)
+        hatches = ["xx"] + ["//" if n.startswith("Dense") else "" for n in names[1:]]
+        bars = ax2.barh(names, params, color=colors, edgecolor="black", linewidth=0.4)
+        for bar, hatch in zip(bars, hatches):
+            bar.set_hatch(hatch)
         for i, p in enumerate(params):
-            ax2.text(p, i, f" {p:.1f}", va="center", fontsize=7)
+            ax2.text(p, i, f" {p:.1f}", va="center", fontsize=9)
+        ax2.set_xlim(0, params.max() * 1.25)
         ax2.invert_yaxis()
         ax2.set_xlabel("million parameters (Keras)")
-        ax2.tick_params(labelsize=8)
+        ax2.tick_params(labelsize=9)
         ax2.set_title("DenseNets vs ResNets", fontsize=9)
-        fig.subplots_adjust(left=0.07, right=0.97, bottom=0.14, top=0.9, wspace=0.45)
+        fig.subplots_adjust(left=0.07, right=0.97, bottom=0.14, top=0.84, wspace=0.45)

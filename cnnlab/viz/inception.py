@@ -105,15 +105,18 @@ class InceptionCostExplorer(explorer_base()):
                                       (axes[1], "params", 1e3, "thousand parameters")):
             naive = [getattr(without.branch(b), what) / scale for b in BRANCHES]
             bottle = [getattr(with_b.branch(b), what) / scale for b in BRANCHES]
-            ax.bar(x - 0.2, naive, 0.4, label="without 1×1 bottlenecks", color="#e45756")
-            ax.bar(x + 0.2, bottle, 0.4, label="with 1×1 bottlenecks", color="#4c78a8")
+            # Okabe-Ito vermillion (hatched) against blue: told apart without hue
+            ax.bar(x - 0.2, naive, 0.4, label="without 1×1 bottlenecks", color="#D55E00",
+                   hatch="//", edgecolor="black", linewidth=0.4)
+            ax.bar(x + 0.2, bottle, 0.4, label="with 1×1 bottlenecks", color="#0072B2",
+                   edgecolor="black", linewidth=0.4)
             for xi, v in zip(x + 0.2, bottle):
-                ax.text(xi, v, f"{v:,.1f}", ha="center", va="bottom", fontsize=7)
-            ax.set_xticks(x, [f"{b} branch" for b in BRANCHES], fontsize=8)
+                ax.text(xi, v, f"{v:,.1f}", ha="center", va="bottom", fontsize=9)
+            ax.set_xticks(x, [f"{b} branch" for b in BRANCHES], fontsize=9)
             ax.set_ylabel(unit)
             total_n, total_b = getattr(without, what), getattr(with_b, what)
             ax.set_title(f"{unit}: {total_n / scale:,.1f} → {total_b / scale:,.1f}", fontsize=9)
-        axes[0].legend(fontsize=7)
+        axes[0].legend(fontsize=9)
         h, w, _ = with_b.output_shape
         fig.suptitle(f"input {h}×{w}×{with_b.input_shape[2]} → output {h}×{w}×"
                      f"{with_b.out_channels} with bottlenecks ({h}×{w}×{without.out_channels}"

@@ -146,11 +146,16 @@ class DepthExplorer(explorer_base()):
                 "losses": self.losses}
 
     def draw(self, result: dict, fig) -> None:
+        from matplotlib.ticker import MaxNLocator
+
         ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
         kind = "residual" if result["residual"] else "plain"
         norms = np.maximum(result["norms"], 1e-30)
-        color = "#4c78a8" if result["residual"] else "#e45756"
-        ax.semilogy(np.arange(1, len(norms) + 1), norms, "o-", color=color, ms=3)
+        # Okabe-Ito blue / vermillion, and a marker and line style per kind, so
+        # plain and residual differ by more than their hue.
+        color, style = ("#0072B2", "s-") if result["residual"] else ("#D55E00", "o--")
+        ax.semilogy(np.arange(1, len(norms) + 1), norms, style, color=color, ms=4)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("layer (input → output)")
         ax.set_ylabel("‖∂loss/∂kernel‖")
         ax.set_ylim(min(1e-10, norms.min() / 3), max(1.0, norms.max() * 3))
@@ -161,12 +166,16 @@ class DepthExplorer(explorer_base()):
         if result["losses"]:
             for label, losses in result["losses"].items():
                 hot = label == current
-                style = "-" if label.startswith("residual") else "--"
-                ax2.plot(np.arange(1, len(losses) + 1), losses, style, label=label,
+                residual = label.startswith("residual")
+                ax2.plot(np.arange(1, len(losses) + 1), losses,
+                         ("s-" if residual else "o--") if "20" in label
+                         else ("s:" if residual else "o-."),
+                         color="#0072B2" if residual else "#D55E00", ms=4, label=label,
                          lw=2.5 if hot else 1.2, alpha=1.0 if hot else 0.6)
             ax2.set_xlabel("epoch")
             ax2.set_ylabel("training loss")
-            ax2.legend(fontsize=7)
+            ax2.legend(fontsize=9)
+            ax2.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax2.set_title("runs from the notebook" + (f" ({current} in bold)"
                           if current in result["losses"] else ""), fontsize=9)
         else:

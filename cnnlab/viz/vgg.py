@@ -25,8 +25,13 @@ from cnnlab.models.vggnet import PAPER_MILLIONS, VGG_CONFIGS, vgg_plan, vgg_stag
 from cnnlab.viz.base import explorer_base
 
 #: Colours of the layer kinds in the block diagram.
-COLOURS = {"conv": "#4c78a8", "conv1": "#72b7b2", "pool": "#e45756", "lrn": "#eeca3b",
-           "dense": "#54a24b"}
+# Okabe-Ito colours (safe for colour-blind readers) plus a hatch per kind, so
+# no kind is told from another by hue alone.
+COLOURS = {"conv": "#0072B2", "conv1": "#56B4E9", "pool": "#999999", "lrn": "#F0E442",
+           "dense": "#E69F00"}
+HATCHES = {"conv": "//", "conv1": "..", "pool": "", "lrn": "xx", "dense": "\\\\"}
+KIND_NAMES = {"conv": "3×3 conv", "conv1": "1×1 conv", "pool": "max pooling",
+              "lrn": "LRN", "dense": "dense"}
 
 
 def _fmt(n: int) -> str:
@@ -62,13 +67,15 @@ def draw_vgg_diagram(ax, rows: list[dict], title: str | None = None) -> None:
     """Draw a VGG plan as boxes: one per layer, grouped by stage.
 
     A box's height follows the feature map's side (on a square-root scale, so
-    7×7 stays visible next to 224×224); convolutions are blue (1×1 ones teal),
-    poolings red, LRN yellow, dense layers green.
+    7×7 stays visible next to 224×224); each kind of layer has an Okabe-Ito
+    colour and a hatch (3×3 convolutions blue ``//``, 1×1 ones light blue
+    ``..``, poolings grey, LRN yellow ``xx``, dense layers orange ``\\``),
+    named in a legend.
     """
     from matplotlib.patches import Rectangle
 
     first = rows[0]["output_shape"][0] if rows else 1
-    x, block = 0.0, None
+    x, block, seen = 0.0, None, {}
     for row in rows:
         if row["kind"] == "flatten":
             continue
@@ -76,23 +83,29 @@ def draw_vgg_diagram(ax, rows: list[dict], title: str | None = None) -> None:
             if block is not None:
                 x += 0.6
             block = row["block"]
-            ax.text(x, -1.05, f"block{block}", fontsize=8, ha="left", va="top")
+            ax.text(x, -1.05, f"block{block}", fontsize=9, ha="left", va="top")
         if row["kind"] == "dense":
             height = 1.6 * np.sqrt(min(row["units"], 4096) / 4096) + 0.2
-            colour, label = COLOURS["dense"], f"{row['name']} {row['units']}"
+            kind, label = "dense", f"{row['name']} {row['units']}"
         else:
             height = 1.6 * np.sqrt(row["output_shape"][0] / first) + 0.2
             kind = "conv1" if row["kind"] == "conv" and row["kernel"] == 1 else row["kind"]
-            colour = COLOURS[kind]
             label = str(row["units"]) if row["kind"] == "conv" else ""
-        ax.add_patch(Rectangle((x, -height / 2), 0.8, height, color=colour, alpha=0.85))
+        patch = Rectangle((x, -height / 2), 0.8, height, facecolor=COLOURS[kind],
+                          edgecolor="black", linewidth=0.4, hatch=HATCHES[kind],
+                          label=KIND_NAMES[kind] if kind not in seen else None)
+        seen[kind] = True
+        ax.add_patch(patch)
         if label:
-            ax.text(x + 0.4, height / 2 + 0.08, label, ha="center", va="bottom", fontsize=7,
+            ax.text(x + 0.4, height / 2 + 0.08, label, ha="center", va="bottom", fontsize=9,
                     rotation=90)
         x += 1.0
     ax.set_xlim(-0.5, max(x, 1) + 0.5)
     ax.set_ylim(-1.3, 2.6)
     ax.axis("off")
+    if seen:
+        ax.legend(loc="lower right", fontsize=9, ncol=len(seen), frameon=False,
+                  bbox_to_anchor=(1.0, -0.08))
     if title:
         ax.set_title(title, fontsize=10)
 
@@ -196,13 +209,14 @@ class VGGExplorer(explorer_base()):
         macs = np.array([s["macs"] for s in stages], float)
         y = np.arange(len(stages))
         ax2.barh(y - 0.2, 100 * params / max(params.sum(), 1), 0.4, label="parameters",
-                 color="#54a24b")
-        ax2.barh(y + 0.2, 100 * macs / max(macs.sum(), 1), 0.4, label="MACs", color="#4c78a8")
+                 color=COLOURS["dense"], edgecolor="black", linewidth=0.4, hatch="\\\\")
+        ax2.barh(y + 0.2, 100 * macs / max(macs.sum(), 1), 0.4, label="MACs",
+                 color=COLOURS["conv"], edgecolor="black", linewidth=0.4, hatch="//")
         ax2.set_yticks(y, labels)
         ax2.invert_yaxis()
         ax2.set_xlabel("share of the total (%)")
         ax2.set_ylabel("block")
-        ax2.legend(fontsize=8, loc="lower right")
+        ax2.legend(fontsize=9, loc="lower right")
         fig.subplots_adjust(left=0.01, right=0.98, bottom=0.12, top=0.9, wspace=0.15)
 
 
