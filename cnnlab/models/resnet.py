@@ -179,7 +179,9 @@ def depth_net(depth: int, residual: bool = True, input_shape=(32, 32, 3), classe
     filters, then three stages of ``n`` basic blocks with ``width``,
     ``2 * width`` and ``4 * width`` filters (the first block of stages 2 and 3
     has stride 2), global average pooling and a softmax ``Dense`` layer.
-    ``depth = 6 n + 2`` counts the convolutions on the main path and the
+    Where the shape changes, the shortcut is a 1×1 projection (the paper's
+    option B); the paper's CIFAR nets used parameter-free zero-padding
+    shortcuts there (option A). ``depth = 6 n + 2`` counts the convolutions on the main path and the
     classifier (the 1×1 projections of the residual net are not counted):
     8, 14, 20, 26, 32, 44, 56, 110 …
 
