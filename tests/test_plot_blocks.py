@@ -10,7 +10,7 @@ from cnnlab.plot import dense_diagram, inception_diagram, residual_diagram
 def test_inception_title_gives_the_module_output(name):
     shape, widths = GOOGLENET_MODULES[name]
     out = inception_cost(shape, *widths).out_channels
-    title = inception_diagram(shape, widths, name).axes[0].get_title()
+    title = inception_diagram(name).axes[0].get_title()
     assert title.endswith(f"{shape[0]}×{shape[1]}×{out}")
 
 

@@ -58,18 +58,19 @@ def _frame(ax, title, xlim, ylim):
     ax.set_title(title, fontsize=10)
 
 
-def inception_diagram(input_shape=(28, 28, 192), widths=(64, 96, 128, 16, 32, 32),
-                      name: str = "3a", fig=None):
+def inception_diagram(name: str = "3a", input_shape=None, widths=None, fig=None):
     """An Inception module's four branches with the channels on every arrow.
 
     Parameters
     ----------
-    input_shape : (int, int, int), optional
-        Height, width, channels of the module's input (default 3a's 28×28×192).
-    widths : 6 ints, optional
-        ``f1, f3_reduce, f3, f5_reduce, f5, pool_proj`` (default GoogLeNet's 3a).
     name : str, optional
-        Shown in the title.
+        A GoogLeNet module (``"3a"`` … ``"5b"``, from
+        :data:`cnnlab.arith.inception.GOOGLENET_MODULES`), or any title when
+        ``input_shape`` and ``widths`` are given.
+    input_shape : (int, int, int), optional
+        Height, width, channels of the module's input (default: the module's).
+    widths : 6 ints, optional
+        ``f1, f3_reduce, f3, f5_reduce, f5, pool_proj`` (default: the module's).
     fig : matplotlib.figure.Figure, optional
         Draw into this figure instead of a new one.
 
@@ -79,9 +80,19 @@ def inception_diagram(input_shape=(28, 28, 192), widths=(64, 96, 128, 16, 32, 32
 
     Examples
     --------
-    >>> inception_diagram((28, 28, 256), (128, 128, 192, 32, 96, 64), "3b").axes[0].get_title()
+    >>> inception_diagram("3b").axes[0].get_title()
     'Inception module 3b: 28×28×256 → 28×28×480'
     """
+    from cnnlab.arith.inception import GOOGLENET_MODULES
+
+    if input_shape is None or widths is None:
+        if name not in GOOGLENET_MODULES:
+            raise ValueError(f"`name` must be one of {', '.join(map(repr, GOOGLENET_MODULES))} "
+                             f"unless `input_shape` and `widths` are given. Received: "
+                             f"name={name!r}.")
+        shape, sizes = GOOGLENET_MODULES[name]
+        input_shape = shape if input_shape is None else input_shape
+        widths = sizes if widths is None else widths
     h, w, c = input_shape
     f1, f3r, f3, f5r, f5, pp = widths
     out = f1 + f3 + f5 + pp

@@ -21,6 +21,7 @@ Public names (imported on first use, so ``import cnnlab.train`` is instant):
   ``list_gpus``                                  (``devices.py``)
 - ``gradient_norms``, ``default_loss``           (``gradients.py``)
 - ``ProgressBar``, ``LivePlot``                  (``progress.py``)
+- ``inference_speed``                           (``speed.py``)
 - ``lr_range_test``, ``LRRangeResult``, ``plot_schedules``  (``lr_finder.py``)
 
 Examples
@@ -38,6 +39,7 @@ _WHERE = {
     "precision_scope": "devices", "use_mixed_precision": "devices", "list_gpus": "devices",
     "gradient_norms": "gradients", "default_loss": "gradients",
     "ProgressBar": "progress", "LivePlot": "progress",
+    "inference_speed": "speed",
     "lr_range_test": "lr_finder", "LRRangeResult": "lr_finder", "plot_schedules": "lr_finder",
 }
 
