@@ -37,12 +37,12 @@ CHECK_CELL = f'''\
 # {CHECK_MARK}: added by tests/test_browser.py to a temporary copy of the notebook.
 import json as _json
 import ipywidgets.widgets.widget as _ww
-from cnnlab.viz.base import explorer_base as _explorer_base
+from cnnlab.viz.base import ExplorerBase as _ExplorerBase
 _all = getattr(_ww, "_instances", None) or _ww.Widget.widgets
 print("{CHECK_MARK}", _json.dumps([
     {{"class": type(w).__name__, "updates": w.updates,
       "error": None if w.error is None else repr(w.error)}}
-    for w in list(_all.values()) if isinstance(w, _explorer_base())]))'''
+    for w in list(_all.values()) if isinstance(w, _ExplorerBase)]))'''
 
 #: JupyterLab user settings for a quiet, fully rendered notebook
 LAB_SETTINGS = {

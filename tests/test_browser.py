@@ -188,9 +188,9 @@ def test_check_cell_reports_explorers_and_their_errors():
     """The appended check cell finds every live explorer, its updates and its error."""
     import ipywidgets as widgets
 
-    from cnnlab.viz.base import explorer_base
+    from cnnlab.viz.base import ExplorerBase
 
-    class Flaky(explorer_base()):
+    class Flaky(ExplorerBase):
         def __init__(self):
             super().__init__({"n": widgets.IntSlider(1, min=0, max=3)})
 

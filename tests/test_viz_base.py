@@ -33,9 +33,9 @@ def _toy():
     """A minimal explorer: n -> 10 / n, drawn as one bar."""
     import ipywidgets as widgets
 
-    from cnnlab.viz.base import explorer_base
+    from cnnlab.viz.base import ExplorerBase
 
-    class Toy(explorer_base()):
+    class Toy(ExplorerBase):
         """Ten divided by n, as a bar."""
 
         def __init__(self):

@@ -23,7 +23,7 @@ from nbclient import NotebookClient
 pytest.importorskip("ipywidgets")
 
 import cnnlab.viz  # noqa: E402
-from cnnlab.viz.base import explorer_base  # noqa: E402
+from cnnlab.viz.base import ExplorerBase  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CELL_TIMEOUT = 30            # seconds per cell
@@ -62,7 +62,7 @@ def explorer_classes() -> dict:
             continue
         module = importlib.import_module(f"cnnlab.viz.{info.name}")
         for name, obj in vars(module).items():
-            if (inspect.isclass(obj) and issubclass(obj, explorer_base())
+            if (inspect.isclass(obj) and issubclass(obj, ExplorerBase)
                     and obj.__module__ == module.__name__):
                 found[name] = (info.name, obj)
     return found

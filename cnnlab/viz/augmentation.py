@@ -30,7 +30,7 @@ import numpy as np
 
 from cnnlab._validate import check_choice, check_int
 from cnnlab.data.augment import FILL_MODES, TRANSFORMS, augmentation
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: initial slider values: a mild, typical pipeline
 DEFAULTS = {"rotation": 20.0, "shift": 0.1, "shear": 0.0, "zoom": 0.1, "flip": True,
@@ -94,7 +94,7 @@ def mosaic(images, ncols: int, gap: int = 4) -> np.ndarray:
     return out
 
 
-class AugmentationExplorer(explorer_base()):
+class AugmentationExplorer(ExplorerBase):
     """Slide the augmentation knobs and see a grid of random versions of a photo.
 
     Parameters

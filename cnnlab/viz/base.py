@@ -37,161 +37,154 @@ import re
 import time
 import traceback
 
+import ipywidgets as widgets
 
-def _make_base():
-    import ipywidgets as widgets
+from cnnlab.plot._figure import new_figure, png_bundle, to_png
 
-    from cnnlab.plot._figure import new_figure, png_bundle, to_png
 
-    class ExplorerBase(widgets.VBox):
-        #: figure size in inches
-        figsize = (8, 3.5)
+class ExplorerBase(widgets.VBox):
+    """Controls, a message line and a picture; subclasses give ``compute`` and ``draw``.
 
-        def __init__(self, controls: dict, *, layout_controls=None, **kwargs):
-            super().__init__(**kwargs)
-            self.controls = dict(controls)
-            self.message = widgets.HTML()
-            self.out = widgets.Image(format="png")
+    See the module docstring for the contract. A minimal explorer::
+
+        class Square(ExplorerBase):
+            def __init__(self):
+                super().__init__({"n": widgets.IntSlider(value=2, min=1, max=9)})
+            def compute(self, n):
+                return {"n": n, "square": n * n}
+            def draw(self, result, fig):
+                fig.add_subplot().bar(["n", "n²"], [result["n"], result["square"]])
+    """
+
+    #: figure size in inches
+    figsize = (8, 3.5)
+
+    def __init__(self, controls: dict, *, layout_controls=None, **kwargs):
+        super().__init__(**kwargs)
+        self.controls = dict(controls)
+        self.message = widgets.HTML()
+        self.out = widgets.Image(format="png")
+        self.result = None
+        self.error = None
+        self.updates = 0
+        self.last_update_seconds = None
+        self._fig = None
+        for control in self.controls.values():
+            if hasattr(control, "value"):
+                control.observe(self.update, names="value")
+        box = layout_controls if layout_controls is not None else widgets.HBox(
+            list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        self.children = (box, self.message, self.out)
+        self.update()
+
+    # -- to implement -------------------------------------------------
+    def compute(self, **values) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def draw(self, result: dict, fig) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- machinery ----------------------------------------------------
+    def values(self) -> dict:
+        """Current control values by name."""
+        return {k: c.value for k, c in self.controls.items() if hasattr(c, "value")}
+
+    def update(self, *_):
+        """Recompute and redraw; called whenever a control changes."""
+        start = time.perf_counter()
+        self.message.value = ""
+        self.error = None
+        try:
+            self.result = self.compute(**self.values())
+        except ValueError as err:
             self.result = None
-            self.error = None
-            self.updates = 0
-            self.last_update_seconds = None
-            self._fig = None
-            for control in self.controls.values():
-                if hasattr(control, "value"):
-                    control.observe(self.update, names="value")
-            box = layout_controls if layout_controls is not None else widgets.HBox(
-                list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
-            self.children = (box, self.message, self.out)
-            self.update()
+            self.message.value = f"<span style='color:#b00'>{html.escape(str(err))}</span>"
+            return
+        except Exception as err:  # noqa: BLE001 - shown, recorded, not raised
+            self.result = None
+            self.error = err
+            self.message.value = ("<pre style='color:#b00'>"
+                                  f"{html.escape(traceback.format_exc())}</pre>")
+            return
+        try:
+            self._redraw()
+        except Exception as err:  # noqa: BLE001
+            self.error = err
+            self.message.value = ("<pre style='color:#b00'>"
+                                  f"{html.escape(traceback.format_exc())}</pre>")
+        self.updates += 1
+        self.last_update_seconds = time.perf_counter() - start
 
-        # -- to implement -------------------------------------------------
-        def compute(self, **values) -> dict:  # pragma: no cover - abstract
-            raise NotImplementedError
+    def _redraw(self):
+        if self._fig is None:
+            # Not through pyplot: pyplot keeps every figure it made until
+            # closed, and a widget's figure lives as long as the widget.
+            self._fig = new_figure(figsize=self.figsize, layout=None)
+        if not getattr(self, "_panels", None):
+            self._fig.clear()
+        self.draw(self.result, self._fig)
+        self._show()
 
-        def draw(self, result: dict, fig) -> None:  # pragma: no cover - abstract
-            raise NotImplementedError
+    def panels(self, fig, ncols: int, *, width_ratios=None, **adjust):
+        """A row of ``ncols`` axes for ``draw``, emptied and kept between updates.
 
-        # -- machinery ----------------------------------------------------
-        def values(self) -> dict:
-            """Current control values by name."""
-            return {k: c.value for k, c in self.controls.items() if hasattr(c, "value")}
+        On the first call (or when ``fig`` holds other axes) the figure is
+        cleared and the row is made with ``width_ratios``, then laid out with
+        ``fig.subplots_adjust(**adjust)``. Later calls remove what the last
+        ``draw`` put on the axes and on the figure, and return the same axes.
+        """
+        panels = getattr(self, "_panels", None)
+        if panels and fig.axes == list(panels):
+            for ax in panels:
+                for artist in [*ax.images, *ax.patches, *ax.texts, *ax.collections,
+                               *ax.tables, *ax.lines, *ax.artists]:
+                    artist.remove()
+            for text in list(fig.texts):
+                text.remove()
+            return panels
+        fig.clear()
+        self._panels = tuple(fig.subplots(1, ncols,
+                                          gridspec_kw={"width_ratios": width_ratios}))
+        fig.subplots_adjust(**adjust)
+        return self._panels
 
-        def update(self, *_):
-            """Recompute and redraw; called whenever a control changes."""
-            start = time.perf_counter()
-            self.message.value = ""
-            self.error = None
-            try:
-                self.result = self.compute(**self.values())
-            except ValueError as err:
-                self.result = None
-                self.message.value = f"<span style='color:#b00'>{html.escape(str(err))}</span>"
-                return
-            except Exception as err:  # noqa: BLE001 - shown, recorded, not raised
-                self.result = None
-                self.error = err
-                self.message.value = ("<pre style='color:#b00'>"
-                                      f"{html.escape(traceback.format_exc())}</pre>")
-                return
-            try:
-                self._redraw()
-            except Exception as err:  # noqa: BLE001
-                self.error = err
-                self.message.value = ("<pre style='color:#b00'>"
-                                      f"{html.escape(traceback.format_exc())}</pre>")
-            self.updates += 1
-            self.last_update_seconds = time.perf_counter() - start
+    def _show(self):
+        """Put the current figure into the Image widget (only inside IPython)."""
+        from IPython import get_ipython
+        if get_ipython() is None:   # plain Python (tests, doctests): nothing to display
+            return
+        self.out.value = to_png(self._fig)
 
-        def _redraw(self):
-            if self._fig is None:
-                # Not through pyplot: pyplot keeps every figure it made until
-                # closed, and a widget's figure lives as long as the widget.
-                self._fig = new_figure(figsize=self.figsize, layout=None)
-            if not getattr(self, "_panels", None):
-                self._fig.clear()
-            self.draw(self.result, self._fig)
-            self._show()
+    def summary(self) -> str:
+        """One line for static views: class, what it shows, current control values."""
+        doc = (type(self).__doc__ or "").strip().splitlines()
+        what = doc[0].strip().rstrip(".") if doc else "an interactive figure"
+        values = ", ".join(f"{k}={v!r}" for k, v in self.values().items())
+        if len(values) > 200:
+            values = values[:197] + "..."
+        text = f"{type(self).__name__}: {what}" + (f" — {values}" if values else "")
+        problem = re.sub(r"<[^>]+>", "", self.message.value).strip()
+        if problem:
+            text += f" — {problem.splitlines()[-1][:200]}"
+        return text
 
-        def panels(self, fig, ncols: int, *, width_ratios=None, **adjust):
-            """A row of ``ncols`` axes for ``draw``, emptied and kept between updates.
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget view plus, for static viewers, the picture and :meth:`summary`."""
+        data = super()._repr_mimebundle_(**kwargs) or {}
+        summary = self.summary()
+        png = self.out.value or (to_png(self._fig) if self._fig is not None else b"")
+        if not png:
+            return {**data, "text/plain": summary}
+        picture, metadata = png_bundle(bytes(png), summary)
+        # a static page shows one mimetype per output: text/html (picture, alt
+        # text and the summary as caption) when the widget view cannot run
+        text = html.escape(summary)
+        picture["text/html"] = (
+            f"<figure class='cnnlab-static'><img src='data:image/png;base64,"
+            f"{picture['image/png']}' alt='{html.escape(summary, quote=True)}'>"
+            f"<figcaption>{text}</figcaption></figure>")
+        return {**data, **picture}, metadata
 
-            On the first call (or when ``fig`` holds other axes) the figure is
-            cleared and the row is made with ``width_ratios``, then laid out with
-            ``fig.subplots_adjust(**adjust)``. Later calls remove what the last
-            ``draw`` put on the axes and on the figure, and return the same axes.
-            """
-            panels = getattr(self, "_panels", None)
-            if panels and fig.axes == list(panels):
-                for ax in panels:
-                    for artist in [*ax.images, *ax.patches, *ax.texts, *ax.collections,
-                                   *ax.tables, *ax.lines, *ax.artists]:
-                        artist.remove()
-                for text in list(fig.texts):
-                    text.remove()
-                return panels
-            fig.clear()
-            self._panels = tuple(fig.subplots(1, ncols,
-                                              gridspec_kw={"width_ratios": width_ratios}))
-            fig.subplots_adjust(**adjust)
-            return self._panels
-
-        def _show(self):
-            """Put the current figure into the Image widget (only inside IPython)."""
-            from IPython import get_ipython
-            if get_ipython() is None:   # plain Python (tests, doctests): nothing to display
-                return
-            self.out.value = to_png(self._fig)
-
-        def summary(self) -> str:
-            """One line for static views: class, what it shows, current control values."""
-            doc = (type(self).__doc__ or "").strip().splitlines()
-            what = doc[0].strip().rstrip(".") if doc else "an interactive figure"
-            values = ", ".join(f"{k}={v!r}" for k, v in self.values().items())
-            if len(values) > 200:
-                values = values[:197] + "..."
-            text = f"{type(self).__name__}: {what}" + (f" — {values}" if values else "")
-            problem = re.sub(r"<[^>]+>", "", self.message.value).strip()
-            if problem:
-                text += f" — {problem.splitlines()[-1][:200]}"
-            return text
-
-        def _repr_mimebundle_(self, **kwargs):
-            """The widget view plus, for static viewers, the picture and :meth:`summary`."""
-            data = super()._repr_mimebundle_(**kwargs) or {}
-            summary = self.summary()
-            png = self.out.value or (to_png(self._fig) if self._fig is not None else b"")
-            if not png:
-                return {**data, "text/plain": summary}
-            picture, metadata = png_bundle(bytes(png), summary)
-            # a static page shows one mimetype per output: text/html (picture, alt
-            # text and the summary as caption) when the widget view cannot run
-            text = html.escape(summary)
-            picture["text/html"] = (
-                f"<figure class='cnnlab-static'><img src='data:image/png;base64,"
-                f"{picture['image/png']}' alt='{html.escape(summary, quote=True)}'>"
-                f"<figcaption>{text}</figcaption></figure>")
-            return {**data, **picture}, metadata
-
-        def figure_png(self) -> bytes:
-            """The current figure as PNG bytes (tests compare these)."""
-            return b"" if self._fig is None else to_png(self._fig, dpi=50, tight=False)
-
-    return ExplorerBase
-
-
-_BASE = None
-
-
-def explorer_base():
-    """Return the ``ExplorerBase`` class (imports ipywidgets/matplotlib on first call)."""
-    global _BASE
-    if _BASE is None:
-        _BASE = _make_base()
-    return _BASE
-
-
-def __getattr__(name):
-    if name == "ExplorerBase":
-        return explorer_base()
-    raise AttributeError(name)
+    def figure_png(self) -> bytes:
+        """The current figure as PNG bytes (tests compare these)."""
+        return b"" if self._fig is None else to_png(self._fig, dpi=50, tight=False)

@@ -38,7 +38,7 @@ from __future__ import annotations
 import html
 
 from cnnlab._validate import check_choice
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: the two x axes: key -> axis label
 AXES = {"params": "parameters (log scale)",
@@ -239,7 +239,7 @@ def details_html(details: dict | None) -> str:
             f"<table>{body}</table></div>")
 
 
-class ClassicNetworksExplorer(explorer_base()):
+class ClassicNetworksExplorer(ExplorerBase):
     """ImageNet top-5 error against parameters or MACs, network by network.
 
     Parameters

@@ -19,7 +19,7 @@ import numpy as np
 
 from cnnlab._validate import check_choice, check_int, check_padding
 from cnnlab.arith.sizes import axis_geometry
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: The 5x5 binary image of the lesson's worked example.
 WORKED_IMAGE = np.array([[1, 1, 1, 0, 0],
@@ -125,7 +125,7 @@ def _photo(name: str, size: int) -> np.ndarray:
     return np.asarray(sample_image(name, size=size, grey=True), dtype=float)[..., 0]
 
 
-class ConvExplorer(explorer_base()):
+class ConvExplorer(ExplorerBase):
     """Slide a 3x3 kernel over an image; see the output and where each value comes from.
 
     Parameters

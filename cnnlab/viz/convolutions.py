@@ -33,7 +33,7 @@ import numpy as np
 
 from cnnlab._validate import check_choice, check_int, check_padding
 from cnnlab.arith.convolutions import KINDS, conv_kind_cost
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: colour-blind-safe colours (Okabe & Ito): the marked pixel, and the two curves
 _MARK, _BLUE, _ORANGE = "#D55E00", "#0072B2", "#E69F00"
@@ -245,7 +245,7 @@ _HELP = {
 }
 
 
-class ConvKindsExplorer(explorer_base()):
+class ConvKindsExplorer(ExplorerBase):
     """One layer of each convolution kind: its taps, its output and its cost.
 
     Parameters

@@ -22,7 +22,7 @@ import numpy as np
 
 from cnnlab.arith.densenet import (DENSENET_BLOCKS, RESNET_BLOCKS, densenet_cost,
                                    densenet_params, resnet_params)
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: Keras reference networks for the comparison panel (name -> parameters)
 REFERENCES = {**{f"DenseNet-{n}": densenet_params(b) for n, b in DENSENET_BLOCKS.items()
@@ -49,7 +49,7 @@ def parse_blocks(text: str) -> tuple:
     return blocks
 
 
-class GrowthRateExplorer(explorer_base()):
+class GrowthRateExplorer(ExplorerBase):
     """Channels, parameters, connections and memory of a DenseNet as k₀, k, blocks, θ change.
 
     Parameters

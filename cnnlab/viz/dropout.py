@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab._validate import check_int
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: units per layer of the drawn network: input, hidden..., output
 SIZES = (4, 8, 8, 3)
@@ -58,7 +58,7 @@ def _compute(rate, seed, sizes, samples):
             "hidden": int(sum(sizes[1:-1]))}
 
 
-class DropoutExplorer(explorer_base()):
+class DropoutExplorer(ExplorerBase):
     """Drop units at random; see the thinned network and the mean activations.
 
     Parameters

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 PREDICTED = "predicted"
 
 
-class ExplainExplorer(explorer_base()):
+class ExplainExplorer(ExplorerBase):
     """Grad-CAM of one image, for one class, at one layer (cached per image and layer).
 
     Parameters

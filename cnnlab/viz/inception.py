@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab.arith.inception import BRANCHES, GOOGLENET_MODULES, inception_cost
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 WIDTHS = ("f1", "f3_reduce", "f3", "f5_reduce", "f5", "pool_proj")
 
@@ -45,7 +45,7 @@ def module_costs(size: int, channels: int, f1: int, f3_reduce: int, f3: int,
     return {"with": with_b, "without": without, "saving": without.macs / with_b.macs}
 
 
-class InceptionCostExplorer(explorer_base()):
+class InceptionCostExplorer(ExplorerBase):
     """MACs and parameters of an Inception module's branches, with and without bottlenecks.
 
     Parameters

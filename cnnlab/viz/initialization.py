@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab.ops.propagation import INITS, layer_statistics
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: values this small are drawn at the floor of the log axes (and called 0)
 FLOOR = 1e-12
@@ -72,7 +72,7 @@ def plot_layer_statistics(runs: dict, fig=None):
     return fig
 
 
-class InitializationExplorer(explorer_base()):
+class InitializationExplorer(ExplorerBase):
     """Pick a depth, an initialisation and batch norm on/off; see every layer's statistics.
 
     Parameters

@@ -18,7 +18,7 @@ Examples
 from __future__ import annotations
 
 from cnnlab._validate import check_choice, check_int
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 CUSTOM = "custom (layer list)"
 DEFAULT_SPEC = "input 28x28x1, conv32, pool2, conv64, pool2, conv64, flatten, dense64, dense10"
@@ -129,7 +129,7 @@ def _millions(n) -> str:
     return f"{n / 1e9:,.2f} G" if n >= 1e9 else f"{n / 1e6:,.2f} M" if n >= 1e6 else f"{n:,}"
 
 
-class ModelInspector(explorer_base()):
+class ModelInspector(ExplorerBase):
     """Pick a model (or write one as a layer list) and see what it costs.
 
     Parameters

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab._validate import check_int
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: Names of the channels :func:`channel_stack` derives from an RGB photo, in order.
 CHANNEL_NAMES = ("red", "green", "blue", "grey", "edges x", "edges y", "blur", "inverted")
@@ -95,7 +95,7 @@ def _mosaic(maps: np.ndarray) -> np.ndarray:
     return out
 
 
-class OneByOneExplorer(explorer_base()):
+class OneByOneExplorer(ExplorerBase):
     """Mix C channels into F with a 1×1 convolution; see one pixel's matrix product.
 
     Parameters

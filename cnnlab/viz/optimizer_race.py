@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab._validate import check_int
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: learning rates of the slider (a log grid)
 LEARNING_RATES = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
@@ -93,7 +93,7 @@ def race_table(steps: int = 50, learning_rates=LEARNING_RATES, images: int = 300
             "images": len(x)}
 
 
-class OptimizerRace(explorer_base()):
+class OptimizerRace(ExplorerBase):
     """Loss curves of SGD, momentum, RMSprop and Adam; a learning-rate slider.
 
     Parameters

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab._validate import check_choice, check_int
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: The 4x4 worked example of lesson 02.
 EXAMPLE = np.array([[12, 20, 30, 0],
@@ -140,7 +140,7 @@ WINDOW_STYLES = ("-", "--", ":", "-.")
 RING_COLOR = "#D55E00"
 
 
-class PoolingExplorer(explorer_base()):
+class PoolingExplorer(ExplorerBase):
     """Max, average, min and global average pooling on the 4x4 example or a photo.
 
     Parameters

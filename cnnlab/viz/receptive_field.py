@@ -27,7 +27,7 @@ import re
 import numpy as np
 
 from cnnlab._validate import check_choice, check_int, check_padding
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 _ITEM = re.compile(r"^(conv(\d+)x(\d+)|pool(\d+))((?:/[sd]\d+)*)$")
 
@@ -163,7 +163,7 @@ def _photo(size: int) -> np.ndarray:
     return np.asarray(sample_image("chelsea", size=size, grey=True), dtype=float)[..., 0]
 
 
-class ReceptiveFieldExplorer(explorer_base()):
+class ReceptiveFieldExplorer(ExplorerBase):
     """Build a stack of conv/pool layers and see its receptive field grow.
 
     Parameters

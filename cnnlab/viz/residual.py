@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 KINDS = (("plain", False), ("residual", True))
 
@@ -50,7 +50,7 @@ def _losses(run):
     return list(history["loss"])
 
 
-class DepthExplorer(explorer_base()):
+class DepthExplorer(ExplorerBase):
     """Per-layer gradient norms at initialisation of plain vs residual nets of any depth.
 
     Parameters

@@ -35,7 +35,7 @@ Examples
 """
 from __future__ import annotations
 
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: colours of the three kinds of parameters
 COLORS = {"trainable": "#2a9d8f", "frozen": "#9aa5b1", "statistics": "#e9c46a"}
@@ -119,7 +119,7 @@ def _names(names: list[str]) -> str:
     return shown + (f" … (+{len(names) - MAX_NAMES} more)" if len(names) > MAX_NAMES else "")
 
 
-class TransferExplorer(explorer_base()):
+class TransferExplorer(ExplorerBase):
     """Freeze/unfreeze the blocks of a (pretrained) model and count what would train.
 
     Parameters

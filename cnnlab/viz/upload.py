@@ -22,7 +22,7 @@ import os
 
 import numpy as np
 
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: what the message line says before any picture was chosen
 EMPTY = "Upload a picture, type a path, or pick an example."
@@ -48,7 +48,7 @@ def probabilities(model, x: np.ndarray, class_names) -> dict:
     return {str(c): round(float(p), 6) for c, p in zip(class_names, out)}
 
 
-class PhotoClassifier(explorer_base()):
+class PhotoClassifier(ExplorerBase):
     """A picture, its model input and the model's probabilities.
 
     Parameters

@@ -22,7 +22,7 @@ import html
 import numpy as np
 
 from cnnlab.models.vggnet import PAPER_MILLIONS, VGG_CONFIGS, vgg_plan, vgg_stages
-from cnnlab.viz.base import explorer_base
+from cnnlab.viz.base import ExplorerBase
 
 #: Colours of the layer kinds in the block diagram.
 # Okabe-Ito colours (safe for colour-blind readers) plus a hatch per kind, so
@@ -138,7 +138,7 @@ def vgg_summary(config: str = "D", width: float = 1.0, size: int = 224,
     }
 
 
-class VGGExplorer(explorer_base()):
+class VGGExplorer(ExplorerBase):
     """Explore the VGG configurations: layers, parameters and MACs.
 
     Parameters
@@ -244,7 +244,7 @@ def _as_model_input(image, shape) -> np.ndarray:
     return x
 
 
-class FeatureMapExplorer(explorer_base()):
+class FeatureMapExplorer(ExplorerBase):
     """The feature maps of a (trained) network for one image, layer by layer.
 
     Parameters
