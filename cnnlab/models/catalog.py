@@ -109,7 +109,9 @@ NETWORKS: tuple[Network, ...] = (
         "not entered (before ImageNet)", None,
         "no ImageNet figure; 0.95 % test error on MNIST (Sec. III-C)",
         60_000, "paper, Sec. II-B: 'about 60,000 trainable parameters'",
-        None, "not stated (the paper counts 340,908 connections)",
+        None, "not entered: the paper compares classifiers' operation counts "
+        "(Sec. III-C) but its text could not be checked here; Sec. II-B's per-layer "
+        "counts sum to 340,908 connections",
         "cnnlab.models.lenet5", False,
         "convolution, subsampling and a small classifier, trained end to end"),
     Network(
