@@ -248,3 +248,30 @@ def conv_output_shape(input_shape: Sequence[int], kernel: IntOrPair, filters: in
 
 def _as_pairs(**kwargs):
     return tuple(axes(**kwargs)[1].values())
+
+
+def unet_levels(input_shape=(32, 32, 3), filters: int = 16, depth: int = 2) -> list:
+    """Shapes of a U-Net's levels as :func:`cnnlab.models.tiny_unet` builds them ("same" padding).
+
+    Level ``l`` (0 at the top) works on maps of ``H / 2**l × W / 2**l`` with
+    ``filters · 2**l`` channels; the last level is the bottleneck.
+
+    Returns
+    -------
+    list of (int, int, int)
+        ``(height, width, channels)`` per level, top first.
+
+    Examples
+    --------
+    >>> unet_levels((32, 32, 3), 16, 2)
+    [(32, 32, 16), (16, 16, 32), (8, 8, 64)]
+    """
+    h, w, _ = check_shape("input_shape", input_shape, "(H, W, C)")
+    filters = check_int("filters", filters, 1)
+    depth = check_int("depth", depth, 1)
+    if h % 2 ** depth or w % 2 ** depth:
+        raise ValueError(f"`input_shape` must have a height and width divisible by "
+                         f"2**depth = {2 ** depth}. Received: input_shape={tuple(input_shape)!r}, "
+                         f"depth={depth}.")
+    return [(h >> l, w >> l, filters << l) for l in range(depth + 1)]
+

@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab._validate import check_int
-from cnnlab.arith._args import check_bool, check_shape
+from cnnlab.arith._args import check_bool
+from cnnlab.arith.sizes import unet_levels
 
 __all__ = ["tiny_unet", "mask_iou", "mask_scores", "boundary"]
 
@@ -98,17 +99,11 @@ def tiny_unet(input_shape=(32, 32, 3), filters: int = 16, depth: int = 2,
     import keras
     from keras import layers
 
-    h, w, _ = check_shape("input_shape", input_shape, "(H, W, C)")
-    filters = check_int("filters", filters, 1)
-    depth = check_int("depth", depth, 1)
+    levels = unet_levels(input_shape, filters, depth)
+    filters, depth = levels[0][2], len(levels) - 1
     skips = check_bool("skips", skips)
     convs = check_int("convs_per_level", convs_per_level, 1)
     kernel_size = check_int("kernel_size", kernel_size, 1)
-    step = 2 ** depth
-    if h % step or w % step:
-        raise ValueError(f"`input_shape` must have a height and width divisible by "
-                         f"2**depth = {step}. Received: input_shape={tuple(input_shape)!r}, "
-                         f"depth={depth}.")
 
     inputs = keras.Input(tuple(input_shape), name="image")
     x, features = inputs, []

@@ -11,7 +11,8 @@ to draw into an existing one (widgets do). Keras is imported only by
   :func:`channel_grid`
 - charts:   :func:`confusion_matrix`, :func:`bars`
 - heatmaps: :func:`heatmap_grid`, :func:`overlay`, :func:`embedding`
-- blocks:   :func:`inception_diagram`, :func:`residual_diagram`, :func:`dense_diagram`
+- blocks:   :func:`inception_diagram`, :func:`residual_diagram`, :func:`dense_diagram`,
+  :func:`unet_diagram`
 """
 from cnnlab.plot._figure import new_figure as figure
 from cnnlab.plot.arrays import image, matrix
@@ -19,9 +20,9 @@ from cnnlab.plot.charts import bars, confusion_matrix
 from cnnlab.plot.heatmaps import embedding, heatmap_grid, overlay
 from cnnlab.plot.images import channel_grid, conv_filters, feature_maps, image_grid
 from cnnlab.plot.training import training_curves
-from cnnlab.plot.blocks import dense_diagram, inception_diagram, residual_diagram
+from cnnlab.plot.blocks import dense_diagram, inception_diagram, residual_diagram, unet_diagram
 
 __all__ = ["bars", "channel_grid", "confusion_matrix", "conv_filters", "embedding",
            "feature_maps", "figure", "heatmap_grid", "image", "image_grid", "matrix", "overlay",
            "training_curves"]
-__all__ += ["dense_diagram", "inception_diagram", "residual_diagram"]
+__all__ += ["dense_diagram", "inception_diagram", "residual_diagram", "unet_diagram"]

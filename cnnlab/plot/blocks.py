@@ -239,3 +239,96 @@ def dense_diagram(k0: int = 24, growth_rate: int = 12, layers: int = 4, fig=None
                     f"concatenation of x₀ ({k0} channels) and all earlier layers' outputs; "
                     f"the block outputs {out} channels")
     return fig
+
+
+def unet_diagram(input_shape=(32, 32, 3), filters: int = 16, depth: int = 2,
+                 skips: bool = True, *, convs_per_level: int = 2, fig=None):
+    """U-Net's U: encoder down the left, decoder up the right, skips across.
+
+    Each box is one level's convolutions, labelled with the shape it outputs;
+    the arrows down are 2×2 max pooling, the arrows up 2×2 transposed
+    convolutions (stride 2), and each skip carries the encoder's maps across to
+    be concatenated with the upsampled ones (the channels the decoder level
+    reads are written on it). Shapes follow :func:`cnnlab.models.tiny_unet`
+    ("same" padding, so no cropping; the original U-Net crops, Ronneberger et
+    al. 2015, Fig. 1).
+
+    Parameters
+    ----------
+    input_shape : (int, int, int), optional
+        ``(H, W, C)``, H and W divisible by ``2**depth`` (default ``(32, 32, 3)``).
+    filters : int, optional
+        Channels of the top level (default 16); they double per level.
+    depth : int, optional
+        Number of poolings (default 2).
+    skips : bool, optional
+        Draw the skip connections (default True), as ``tiny_unet(skips=...)``.
+    convs_per_level : int, optional
+        3×3 convolutions per level (default 2, as in U-Net).
+    fig : matplotlib.figure.Figure, optional
+        Draw into this figure instead of a new one.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> unet_diagram().axes[0].get_title()
+    'U-Net (depth 2): 32×32×3 → 32×32×1, skips concatenated'
+    """
+    from cnnlab.arith.sizes import unet_levels
+
+    from cnnlab._validate import check_int
+
+    levels = unet_levels(input_shape, filters, depth)
+    convs = f"{check_int('convs_per_level', convs_per_level, 1)} × 3×3 conv"
+    h, w, c = input_shape
+    fig = new_figure(fig, figsize=(7.2 + 0.9 * depth, 1.4 + 1.3 * (depth + 1)))
+    ax = fig.add_subplot()
+    step, shift, half = 1.3, 0.9, 1.1          # level height, U's slant, box half-width
+    ys = [-step * l for l in range(depth + 1)]
+    enc = [shift * l for l in range(depth)]
+    far = 2 * shift * (depth - 1) + 2 * half + 2.8   # innermost gap fits a skip label
+    dec = [far - shift * l for l in range(depth)]
+    middle = (enc[-1] + dec[-1]) / 2
+
+    def shape(s):
+        return f"{s[0]}×{s[1]}×{s[2]}"
+
+    _box(ax, -2.0, ys[0], f"input\n{h}×{w}×{c}", "input", width=1.3, height=0.7)
+    _arrow(ax, (-1.35, ys[0]), (-half, ys[0]))
+    for l, level in enumerate(levels[:-1]):
+        _box(ax, enc[l], ys[l], f"{convs}\n→ {shape(level)}", "conv",
+             width=2 * half, height=0.7)
+        below = enc[l + 1] if l + 1 < depth else middle - 0.6
+        _arrow(ax, (enc[l], ys[l] - 0.35), (below, ys[l + 1] + 0.35),
+               label="2×2 max pool", label_at=0.5, dx=-1.45)
+        reads = level[2] * (2 if skips else 1)
+        _box(ax, dec[l], ys[l], f"{convs}\nreads {reads} → {shape(level)}", "conv",
+             width=2 * half + 0.4, height=0.7)
+        above = dec[l + 1] if l + 1 < depth else middle + 0.6
+        _arrow(ax, (above, ys[l + 1] + 0.35), (dec[l], ys[l] - 0.35),
+               label=f"2×2 up-conv → {shape(level)}", label_at=0.5, dx=0.2)
+        if skips:
+            _arrow(ax, (enc[l] + half, ys[l]), (dec[l] - half - 0.2, ys[l]))
+            ax.text((enc[l] + dec[l]) / 2, ys[l] + 0.12, f"skip: {shape(level)}",
+                    ha="center", va="bottom", fontsize=9, color="#333333")
+    bottom = levels[-1]
+    _box(ax, middle, ys[-1], f"bottleneck: {convs}\n→ {shape(bottom)}", "conv",
+         width=2.8, height=0.7)
+    _arrow(ax, (dec[0] + half + 0.2, ys[0]), (dec[0] + half + 0.55, ys[0]))
+    _box(ax, dec[0] + half + 1.25, ys[0], f"1×1 conv\n{h}×{w}×1", "conv1", width=1.3,
+         height=0.7)
+    title = (f"U-Net (depth {depth}): {h}×{w}×{c} → {h}×{w}×1, "
+             + ("skips concatenated" if skips else "no skips"))
+    ax.set_xlim(-2.8, dec[0] + half + 2.0)
+    ax.set_ylim(ys[-1] - 0.7, ys[0] + 0.7)
+    ax.axis("off")
+    ax.set_title(title, fontsize=10)
+    fig.alt_text = (f"{title}. Encoder levels " + ", ".join(shape(s) for s in levels[:-1])
+                    + f" pool down to the bottleneck {shape(bottom)}; the decoder upsamples "
+                    "back level by level" + (", concatenating the encoder's maps of the same "
+                                             "size carried across by skip connections"
+                                             if skips else ""))
+    return fig
