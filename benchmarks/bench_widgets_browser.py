@@ -17,9 +17,13 @@ every explorer the lessons show:
   unmeasured press first finds the control and warms the caches).
 - **drag**: 10 presses as fast as Playwright sends them, then the time from the
   last press to the last picture change, once the picture has not changed for
-  1 s. An explorer that draws every stale value shows a backlog (about 10x the
-  single-press time, and 10 picture changes); one that drops stale updates
-  settles in about one press time.
+  1 s (0 when the final picture came before the last press), with the number
+  of picture changes; the first integer slider with room for 10 steps is
+  dragged when there is one. An explorer that drew every stale value would show
+  a backlog (about 10x the single-press time, 10 picture changes), but in the
+  browser ipywidgets' own front-end throttle already coalesces: while one sync
+  message awaits the kernel, later values are merged and sent as one, so a drag
+  costs about two updates whatever the kernel side does.
 
 Prints one Markdown table and writes it to ``benchmarks/results/widgets_browser.md``
 (``--out`` to change). Needs ``/usr/bin/chromium`` and the ``playwright`` package,
@@ -215,7 +219,8 @@ def time_drag(page, index: int, control: Control) -> tuple:
         control.step(i)
     rec = _quiet(page, quiet_ms=QUIET_MS)
     if rec["changes"] and rec["last"] is not None:
-        return rec["changes"][-1] - rec["last"], len(rec["changes"])
+        # 0 when the final picture came before the last press (a slider at its end)
+        return max(0.0, rec["changes"][-1] - rec["last"]), len(rec["changes"])
     return None, 0
 
 
