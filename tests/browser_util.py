@@ -45,9 +45,6 @@ print("{CHECK_MARK}", _json.dumps([
       "error": None if w.error is None else repr(w.error)}}
     for w in list(_all.values()) if isinstance(w, _ExplorerBase)]))'''
 
-#: what a pre-started kernel imports before its notebook opens (see JupyterLab.prestart)
-PREWARM = "import cnnlab, keras, matplotlib.figure"
-
 #: JupyterLab user settings for a quiet, fully rendered notebook
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
@@ -155,6 +152,44 @@ def copy_with_check_cell(src: Path, dst_dir: Path, *, widgets_only: bool = True)
     dst = dst_dir / src.name
     nbformat.write(nb, dst)
     return dst
+
+
+def prewarm_code(path: Path) -> str:
+    """Code importing the ``cnnlab`` modules a notebook's code names (and matplotlib).
+
+    Only what the notebook will import anyway: a lesson whose widgets need no
+    Keras does not import it.
+
+    >>> import nbformat, tempfile
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "x = cnnlab.data.load('digits')\\ncnnlab.viz.conv.ConvExplorer(x)")])
+    >>> path = Path(tempfile.mkdtemp()) / "a.ipynb"
+    >>> nbformat.write(nb, path)
+    >>> code = prewarm_code(path)
+    >>> [m in code for m in ("'cnnlab.data'", "'cnnlab.viz.conv'", "'cnnlab.models'")]
+    [True, True, False]
+    """
+    import importlib.util
+
+    import nbformat
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    found = set(re.findall(r"\bcnnlab(?:\.\w+){1,2}", code))
+    found |= {f"{m}.{n}" for m, names in re.findall(r"from (cnnlab[\w.]*) import ([\w, ]+)", code)
+              for n in names.replace(" ", "").split(",")}
+
+    def is_module(name):
+        try:
+            return importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            return False
+    modules = sorted({m for name in found for m in (name, name.rsplit(".", 1)[0])
+                      if m.startswith("cnnlab") and is_module(m)})
+    return ("import importlib\n"
+            f"for _m in ['cnnlab', 'matplotlib.figure', 'ipywidgets', *{modules!r}]:\n"
+            "    try:\n        importlib.import_module(_m)\n"
+            "    except Exception:\n        pass\n"
+            "del _m")
 
 
 def parse_check(text: str) -> list[dict] | None:
@@ -288,19 +323,21 @@ class JupyterLab:
         self._threads.append(thread)
         return thread
 
-    def prestart(self, name: str, warm: str = PREWARM) -> None:
-        """Start the kernel of notebook ``name`` now and let it import ``warm``.
+    def prestart(self, name: str, warm: str | None = None) -> None:
+        """Start the kernel of notebook ``name`` now and let it run ``warm``.
 
         JupyterLab opening ``name`` later finds the session for its path and
         connects to it instead of starting a kernel (the server reuses a
         session by path), so the seconds of kernel start and of importing
         Keras overlap with work on the previous notebook. The import runs
         silently (no output, no execution count, no history): the notebook's
-        own cells still run from its first one.
+        own cells still run from its first one. By default ``warm`` imports
+        the ``cnnlab`` modules the notebook names (:func:`prewarm_code`).
         """
         session = self.api("sessions", method="POST", timeout=60, body={
             "path": name, "name": name, "type": "notebook",
             "kernel": {"name": "python3"}})
+        warm = prewarm_code(self.root_dir / name) if warm is None else warm
         if not warm:
             return
         from jupyter_client import BlockingKernelClient

@@ -19,6 +19,13 @@ each step took; the convolution explorer on a photo (lesson 00) is also saved
 as ``tests/artifacts/widget.png`` (``python tools/screenshot.py`` copies it
 into ``docs/screenshots/``).
 
+Time: one server and one Lab page for all notebooks, each copy cut down to its
+widget cells (:func:`browser_util.widget_cells`); while a notebook's widgets are
+checked, the next notebook's kernel is started and imports Keras (silently, see
+:meth:`browser_util.JupyterLab.prestart`), and finished kernels are shut down in
+a thread. Lesson 06 stays the slowest (about 35 s under load): its depth explorer
+draws the four training runs of the cell before it, so that cell is kept.
+
 Needs ``/usr/bin/chromium`` (Debian's ``chromium`` package; ``tools/setup.sh``
 installs it) and the ``playwright`` Python package -- never ``playwright
 install``. Without them the test is skipped, except under ``CI=true`` where it
