@@ -23,7 +23,7 @@ every explorer the lessons show:
   a backlog (about 10x the single-press time, 10 picture changes), but in the
   browser ipywidgets' own front-end throttle already coalesces: while one sync
   message awaits the kernel, later values are merged and sent as one, so a drag
-  costs about two updates whatever the kernel side does.
+  costs a few updates (1-3 picture changes for most explorers under load).
 
 Prints one Markdown table and writes it to ``benchmarks/results/widgets_browser.md``
 (``--out`` to change). Needs ``/usr/bin/chromium`` and the ``playwright`` package,
