@@ -20,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -153,6 +154,44 @@ def copy_with_check_cell(src: Path, dst_dir: Path, *, widgets_only: bool = True)
     return dst
 
 
+def prewarm_code(path: Path) -> str:
+    """Code importing the ``cnnlab`` modules a notebook's code names (and matplotlib).
+
+    Only what the notebook will import anyway: a lesson whose widgets need no
+    Keras does not import it.
+
+    >>> import nbformat, tempfile
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "x = cnnlab.data.load('digits')\\ncnnlab.viz.conv.ConvExplorer(x)")])
+    >>> path = Path(tempfile.mkdtemp()) / "a.ipynb"
+    >>> nbformat.write(nb, path)
+    >>> code = prewarm_code(path)
+    >>> [m in code for m in ("'cnnlab.data'", "'cnnlab.viz.conv'", "'cnnlab.models'")]
+    [True, True, False]
+    """
+    import importlib.util
+
+    import nbformat
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    found = set(re.findall(r"\bcnnlab(?:\.\w+){1,2}", code))
+    found |= {f"{m}.{n}" for m, names in re.findall(r"from (cnnlab[\w.]*) import ([\w, ]+)", code)
+              for n in names.replace(" ", "").split(",")}
+
+    def is_module(name):
+        try:
+            return importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            return False
+    modules = sorted({m for name in found for m in (name, name.rsplit(".", 1)[0])
+                      if m.startswith("cnnlab") and is_module(m)})
+    return ("import importlib\n"
+            f"for _m in ['cnnlab', 'matplotlib.figure', 'ipywidgets', *{modules!r}]:\n"
+            "    try:\n        importlib.import_module(_m)\n"
+            "    except Exception:\n        pass\n"
+            "del _m")
+
+
 def parse_check(text: str) -> list[dict] | None:
     """The explorer records printed by :data:`CHECK_CELL`, or None when absent."""
     for line in text.splitlines():
@@ -186,6 +225,8 @@ class JupyterLab:
         self.startup_timeout = startup_timeout
         self.proc = None
         self._log = None
+        self._warm: dict = {}
+        self._threads: list = []
 
     def _settings(self) -> Path:
         settings = self.work_dir / "lab-settings"
@@ -242,6 +283,8 @@ class JupyterLab:
                            f"{self.log()}")
 
     def __exit__(self, *exc):
+        for thread in self._threads:         # shutdowns still running
+            thread.join(timeout=30)
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -252,16 +295,58 @@ class JupyterLab:
         if self._log is not None:
             self._log.close()
 
-    def api(self, path: str, method: str = "GET"):
-        req = urllib.request.Request(f"{self.url}/api/{path}", method=method,
-                                     headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(req, timeout=10) as resp:
+    def api(self, path: str, method: str = "GET", body: dict | None = None,
+            timeout: float = 10):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"{self.url}/api/{path}", method=method, data=data,
+                                     headers={"Authorization": f"token {self.token}",
+                                              "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             body = resp.read()
         return json.loads(body) if body else None
 
-    def shutdown_kernels(self) -> None:
+    def shutdown_kernels(self, keep=()) -> None:
+        """Shut down every kernel but those of the notebooks named in ``keep``."""
+        kept = {s["kernel"]["id"] for s in self.api("sessions")
+                if s.get("kernel") and s["path"] in set(keep)}
         for kernel in self.api("kernels"):
-            self.api(f"kernels/{kernel['id']}", method="DELETE")
+            if kernel["id"] not in kept:
+                self.api(f"kernels/{kernel['id']}", method="DELETE")
+        for name in [n for n in self._warm if n not in set(keep)]:
+            self._warm.pop(name).stop_channels()
+
+    def shutdown_kernels_later(self, keep=()) -> threading.Thread:
+        """:meth:`shutdown_kernels` in a thread: a kernel takes 0.5-2.5 s to die."""
+        thread = threading.Thread(target=self.shutdown_kernels, args=(tuple(keep),),
+                                  daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return thread
+
+    def prestart(self, name: str, warm: str | None = None) -> None:
+        """Start the kernel of notebook ``name`` now and let it run ``warm``.
+
+        JupyterLab opening ``name`` later finds the session for its path and
+        connects to it instead of starting a kernel (the server reuses a
+        session by path), so the seconds of kernel start and of importing
+        Keras overlap with work on the previous notebook. The import runs
+        silently (no output, no execution count, no history): the notebook's
+        own cells still run from its first one. By default ``warm`` imports
+        the ``cnnlab`` modules the notebook names (:func:`prewarm_code`).
+        """
+        session = self.api("sessions", method="POST", timeout=60, body={
+            "path": name, "name": name, "type": "notebook",
+            "kernel": {"name": "python3"}})
+        warm = prewarm_code(self.root_dir / name) if warm is None else warm
+        if not warm:
+            return
+        from jupyter_client import BlockingKernelClient
+        client = BlockingKernelClient(connection_file=str(
+            self.work_dir / "runtime" / f"kernel-{session['kernel']['id']}.json"))
+        client.load_connection_file()
+        client.start_channels()
+        client.execute(warm, silent=True, store_history=False)
+        self._warm[name] = client     # kept open until the kernel is shut down
 
     def log(self, start: int = 0) -> str:
         """The server's (and its kernels') console output from byte ``start`` on."""
@@ -300,7 +385,7 @@ def close_all(page) -> None:
         await app.commands.execute('docmanager:save-all');
         app.commands.execute('application:close-all');
     }""")
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(200)
     dialog = page.locator(".jp-Dialog button.jp-mod-warn")   # "Discard" if a save failed
     if dialog.count():
         dialog.first.click()
@@ -328,7 +413,7 @@ def run_all_cells(page, timeout: float = 300) -> float:
     """Run > Run All Cells, then wait until no cell is queued and the kernel is idle."""
     start = time.monotonic()
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(200)
     deadline = start + timeout
     while time.monotonic() < deadline:
         busy = page.evaluate("""() => Array.from(
@@ -336,7 +421,7 @@ def run_all_cells(page, timeout: float = 300) -> float:
             .some(p => p.textContent.includes('*'))""")
         if not busy and kernel_status(page) == "idle":
             # idle twice in a row: a widget may still be rendering its first figure
-            page.wait_for_timeout(500)
+            page.wait_for_timeout(300)
             if kernel_status(page) == "idle":
                 return time.monotonic() - start
         page.wait_for_timeout(250)
@@ -398,7 +483,7 @@ def message(explorer) -> tuple[str, bool]:
 
 
 def _wait_change(explorer, before: str, message_before: str, timeout: float,
-                 settle: float = 3.0) -> str:
+                 settle: float = 1.5) -> str:
     """Wait for the output to change.
 
     Returns "changed", "message" (a readable error appeared), "unchanged" (the
@@ -410,7 +495,7 @@ def _wait_change(explorer, before: str, message_before: str, timeout: float,
     idle_since = None
     while time.monotonic() - start < timeout:
         if output_snapshot(explorer) != before:
-            page.wait_for_timeout(300)   # let the update finish drawing
+            page.wait_for_timeout(150)   # let the update finish drawing
             return "changed"
         text, tb = message(explorer)
         if tb or (text and text != message_before):
@@ -426,6 +511,13 @@ def _wait_change(explorer, before: str, message_before: str, timeout: float,
     return "timeout"
 
 
+def slider_room(handle) -> float:
+    """Room right of a slider handle minus room left of it (from its ARIA values)."""
+    now, low, high = (float(handle.get_attribute(a) or 0)
+                      for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
+    return (high - now) - (now - low)
+
+
 def _actions(explorer):
     """Candidate control moves as (label, do, undo), one of each kind in turn."""
     controls = explorer.locator(":scope > :first-child")
@@ -434,12 +526,15 @@ def _actions(explorer):
     sliders = controls.locator(".widget-slider .noUi-handle")
     for i in range(sliders.count()):
         handle = sliders.nth(i)
+
         def press(handle=handle, key="ArrowRight"):
             handle.focus()
             handle.press(key)
-        moves.append((f"slider {i} right", press, lambda h=handle: press(h, "ArrowLeft")))
-        moves.append((f"slider {i} left", lambda h=handle: press(h, "ArrowLeft"),
-                      lambda h=handle: press(h, "ArrowRight")))
+        right = (f"slider {i} right", press, lambda h=handle: press(h, "ArrowLeft"))
+        left = (f"slider {i} left", lambda h=handle: press(h, "ArrowLeft"),
+                lambda h=handle: press(h, "ArrowRight"))
+        # the side with more room first: a slider at its maximum cannot move right
+        moves += [left, right] if slider_room(handle) < 0 else [right, left]
     kinds.append(moves)
     moves = []
     selects = controls.locator(".widget-dropdown select")
@@ -507,7 +602,7 @@ def log_console_text(page) -> str:
     """
     page.evaluate("() => window.jupyterapp.commands.execute('logconsole:open')")
     page.locator(".jp-LogConsole").first.wait_for(state="attached", timeout=10_000)
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(200)
     return "\n".join(page.locator(".jp-LogConsole .jp-OutputArea-output").all_inner_texts())
 
 

@@ -19,6 +19,13 @@ each step took; the convolution explorer on a photo (lesson 00) is also saved
 as ``tests/artifacts/widget.png`` (``python tools/screenshot.py`` copies it
 into ``docs/screenshots/``).
 
+Time: one server and one Lab page for all notebooks, each copy cut down to its
+widget cells (:func:`browser_util.widget_cells`); while a notebook's widgets are
+checked, the next notebook's kernel is started and imports Keras (silently, see
+:meth:`browser_util.JupyterLab.prestart`), and finished kernels are shut down in
+a thread. Lesson 06 stays the slowest (about 35 s under load): its depth explorer
+draws the four training runs of the cell before it, so that cell is kept.
+
 Needs ``/usr/bin/chromium`` (Debian's ``chromium`` package; ``tools/setup.sh``
 installs it) and the ``playwright`` Python package -- never ``playwright
 install``. Without them the test is skipped, except under ``CI=true`` where it
@@ -74,6 +81,8 @@ def lab(tmp_path_factory):
     for name in NOTEBOOKS:
         bu.copy_with_check_cell(LESSONS / name, root)
     with bu.JupyterLab(root, work) as server:
+        if NOTEBOOKS:
+            server.prestart(NOTEBOOKS[0])   # boots while Chromium and Lab load
         yield server
 
 
@@ -124,11 +133,19 @@ def test_widgets_respond_in_jupyterlab(name, lab, page):
     def lap(step):
         record["steps"][step] = round(time.monotonic() - start, 1)
 
+    index = NOTEBOOKS.index(name)
+    following = NOTEBOOKS[index + 1] if index + 1 < len(NOTEBOOKS) else None
     try:
         bu.open_notebook(page, name)
         lap("opened")
         record["run_all_seconds"] = round(bu.run_all_cells(page, timeout=RUN_ALL_TIMEOUT), 1)
         lap("ran all cells")
+        if following:
+            # the next notebook's kernel starts and imports Keras during this one's checks
+            try:
+                lab.prestart(following)
+            except Exception as exc:     # it then starts its own kernel, as without this
+                record["prestart_error"] = repr(exc)
         page.screenshot(path=str(ARTIFACTS / f"{stem}_run_all.png"))
 
         failures += bu.notebook_problems(page)
@@ -171,7 +188,7 @@ def test_widgets_respond_in_jupyterlab(name, lab, page):
         if bu.error_lines(logged):
             failures.append(f"error in a widget callback (log console):\n{logged[-2000:]}")
     finally:
-        lab.shutdown_kernels()
+        lab.shutdown_kernels_later(keep=[following] if following else [])
         lap("kernel shut down")
         record["seconds"] = round(time.monotonic() - start, 1)
         (ARTIFACTS / f"{stem}.json").write_text(json.dumps(record, indent=1))
