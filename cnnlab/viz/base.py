@@ -153,7 +153,7 @@ class ExplorerBase(widgets.VBox):
         from IPython import get_ipython
         if get_ipython() is None:   # plain Python (tests, doctests): nothing to display
             return
-        self.out.value = to_png(self._fig)
+        self.out.value = to_png(self._fig, tight=False, compress_level=1)
 
     def summary(self) -> str:
         """One line for static views: class, what it shows, current control values."""
