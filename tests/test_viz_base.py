@@ -177,3 +177,53 @@ def test_a_fast_drag_in_a_kernel_is_coalesced_to_the_last_value():
     assert fast["last_drawn"] == fast["result"] == 20, "the picture shows the last value"
     assert fast["png_is_last"] and fast["error"] == "None"
     assert fast["seconds"] < slow["seconds"] / 2
+
+
+def _sleepy(fail_at=None):
+    """An explorer whose draw takes 20 ms and records the values it drew."""
+    import time
+
+    import ipywidgets as widgets
+
+    from cnnlab.viz.base import ExplorerBase
+
+    class Sleepy(ExplorerBase):
+        """n as a bar, drawn slowly."""
+
+        def __init__(self):
+            self.drawn = []
+            super().__init__({"n": widgets.IntSlider(0, min=0, max=100)})
+
+        def compute(self, n):
+            return {"n": n}
+
+        def draw(self, result, fig):
+            time.sleep(0.02)
+            if result["n"] == fail_at:
+                raise RuntimeError(f"cannot draw {fail_at}")
+            fig.add_subplot(title=f"n = {result['n']}").bar([0], [result["n"]])
+            self.drawn.append(result["n"])
+
+    return Sleepy()
+
+
+def test_background_renders_skip_stale_values_and_end_on_the_last():
+    w = _sleepy()
+    w.background = True                      # what a running kernel turns on
+    for n in range(1, 31):
+        w.controls["n"].value = n
+        assert w.result == {"n": n}          # compute is synchronous
+    assert w.wait(timeout=10)
+    assert w.changes == 31 and w.updates == len(w.drawn) < 31 // 2, w.drawn
+    assert w.drawn[-1] == 30 and w.error is None
+    assert w._fig.axes[0].get_title() == "n = 30"
+
+
+def test_a_background_draw_error_is_recorded_only_while_current():
+    w = _sleepy(fail_at=7)
+    w.background = True
+    w.controls["n"].value = 7
+    assert w.wait(timeout=10)
+    assert isinstance(w.error, RuntimeError) and "cannot draw 7" in w.message.value
+    w.controls["n"].value = 8                # the widget recovers
+    assert w.wait(timeout=10) and w.error is None and w.drawn[-1] == 8
