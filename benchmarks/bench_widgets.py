@@ -135,14 +135,15 @@ def measure(widget, repeats: int) -> dict:
     for name, value in pairs:                         # warm-up: first visits build caches
         widget.controls[name].value = value
     rows = {"compute": [], "draw": [], "png": [], "total": []}
-    problems = 0
+    problems = []
     for i in range(repeats):
         name, value = pairs[i % len(pairs)]
         clock.parts = {}
         start = time.process_time()
         widget.controls[name].value = value
         total = time.process_time() - start
-        problems += widget.error is not None or widget.result is None
+        if widget.error is not None or widget.result is None:
+            problems.append(f"{name}={value!r}")
         parts = clock.parts
         rows["compute"].append(parts.get("compute", 0.0))
         rows["png"].append(parts.get("png", 0.0))
@@ -150,7 +151,7 @@ def measure(widget, repeats: int) -> dict:
         rows["total"].append(total)
     out = {k: 1000 * statistics.median(v) for k, v in rows.items()}
     out["controls"] = sorted({name for name, _ in pairs})
-    out["problems"] = problems
+    out["problems"] = sorted(set(problems))
     return out
 
 
@@ -184,7 +185,7 @@ def main() -> None:
         if not r:
             print(f"{name:26s} (no control to move)")
             continue
-        note = f"   {r['problems']} moves with an error" if r["problems"] else ""
+        note = f"   (no picture after {', '.join(r['problems'])})" if r["problems"] else ""
         print(f"{name:26s} {r['compute']:8.1f} {r['draw']:8.1f} {r['png']:8.1f} "
               f"{r['total']:8.1f}{note}", flush=True)
         if args.save:
