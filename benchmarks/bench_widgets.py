@@ -1,7 +1,9 @@
-"""CPU cost of one update of every explorer in ``cnnlab.viz``: compute, draw, PNG, whole (run by hand).
+"""CPU cost of one update of every explorer in ``cnnlab.viz``: compute, draw, PNG, whole.
 
-    .venv/bin/python benchmarks/bench_widgets.py [--repeats 20] [--only ConvExplorer PoolingExplorer]
-                                                 [--save /tmp/widgets]
+Run by hand::
+
+    .venv/bin/python benchmarks/bench_widgets.py [--repeats 20] [--save /tmp/widgets]
+                                                 [--only ConvExplorer PoolingExplorer]
 
 Each explorer is built as its lesson builds it where that is cheap (the
 convolution, pooling and augmentation explorers on a 256x256 photo, the

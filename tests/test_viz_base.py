@@ -130,7 +130,6 @@ def _drag(kc, model_id: str, values) -> None:
 
 def _run(kc, code: str) -> str:
     """Execute ``code`` in the kernel and return its stdout (fails on an error)."""
-    import json as _json  # noqa: F401
     out = []
     reply = kc.execute_interactive(
         code, timeout=60,
