@@ -40,10 +40,12 @@ import json as _json
 import ipywidgets.widgets.widget as _ww
 from cnnlab.viz.base import ExplorerBase as _ExplorerBase
 _all = getattr(_ww, "_instances", None) or _ww.Widget.widgets
+_explorers = [w for w in list(_all.values()) if isinstance(w, _ExplorerBase)]
+_ = [w.wait(30) for w in _explorers]   # pictures being drawn in the render thread
 print("{CHECK_MARK}", _json.dumps([
-    {{"class": type(w).__name__, "updates": w.updates,
+    {{"class": type(w).__name__, "updates": w.changes,
       "error": None if w.error is None else repr(w.error)}}
-    for w in list(_all.values()) if isinstance(w, _ExplorerBase)]))'''
+    for w in _explorers]))'''
 
 #: JupyterLab user settings for a quiet, fully rendered notebook
 LAB_SETTINGS = {
