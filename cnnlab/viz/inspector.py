@@ -228,8 +228,7 @@ class ModelInspector(ExplorerBase):
                 bars(ax, result["labels"], shares,
                      title=f"{what}, % of {_millions(total)}")
                 ax.set_xlabel("% of the model's total")
-            ax.title.set_y(1.0)                  # fixed: no per-draw search above ticks
-            ax._autotitlepos = False
+            ax.set_title(ax.get_title(), y=1.0)  # fixed: no per-draw search above ticks
         for ax in (ax_p, ax_m):
             ax.xaxis.set_minor_formatter(NullFormatter())
             ax.tick_params(axis="both", labelsize=9)
