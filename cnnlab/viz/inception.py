@@ -154,5 +154,5 @@ class InceptionCostExplorer(ExplorerBase):
         fig.legend(*axes[0].get_legend_handles_labels(), loc="upper center", ncol=2,
                    fontsize=9, frameon=False, bbox_to_anchor=(0.5, 0.935))
         suptitle = fig.suptitle("", fontsize=10)
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.78, wspace=0.3)
+        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.78, wspace=0.32)
         return {"axes": tuple(axes), "panels": panels, "suptitle": suptitle}
