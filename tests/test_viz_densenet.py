@@ -47,6 +47,20 @@ def test_controls_change_result_and_figure():
     assert w.error is None
 
 
+def test_artists_are_updated_not_piled_up():
+    w = GrowthRateExplorer()
+    fig = w._fig
+    ax, ax2 = fig.axes
+    counts = [(len(a.lines), len(a.patches)) for a in fig.axes]
+    for k in (12, 40, 8, 32):
+        w.controls["growth_rate"].value = k
+    w.controls["blocks"].value = "2, 3"
+    assert w._fig is fig and [(len(a.lines), len(a.patches)) for a in fig.axes] == counts
+    # two blocks: stem 64, block 1 ends at 64 + 2*32 = 128, transition 64, block 2 at 160
+    shown = sorted(t.get_text() for t in ax.texts if t.get_visible())
+    assert shown == ["128", "160", "64", "64"]
+
+
 def test_bad_blocks_give_a_message():
     w = GrowthRateExplorer()
     w.controls["blocks"].value = "6, twelve"

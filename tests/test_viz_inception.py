@@ -18,7 +18,8 @@ def test_compute_hand_formula():
     r = InceptionCostExplorer().compute(14, 480, 192, 96, 208, 16, 48, 64)
     assert r["with"].out_channels == 512
     assert r["with"].branch("3x3").params == (480 + 1) * 96 + (9 * 96 + 1) * 208
-    assert r["saving"] == r["without"].macs / r["with"].macs
+    # naive 3x3 branch reads all 480 channels: 14*14*9*480*208 MACs (hand-worked)
+    assert r["without"].branch("3x3").macs == 176_117_760
 
 
 def test_controls_update_result_and_figure():
@@ -32,6 +33,17 @@ def test_controls_update_result_and_figure():
     assert w.result["with"].output_shape == (14, 14, 256)
     assert w.figure_png() != before
     assert w.error is None
+
+
+def test_artists_are_updated_not_piled_up():
+    w = InceptionCostExplorer()
+    fig = w._fig
+    counts = [(len(ax.patches), len(ax.texts)) for ax in fig.axes]
+    for size in (7, 14, 56, 28):
+        w.controls["size"].value = size
+    assert w._fig is fig and [(len(ax.patches), len(ax.texts)) for ax in fig.axes] == counts
+    # the bars show the new numbers: 1x1 branch at 28x28x192 -> 64 is 9.6 million MACs
+    assert fig.axes[0].patches[4].get_height() * 1e6 == pytest.approx(28 * 28 * 192 * 64)
 
 
 def test_bad_values_give_a_message():

@@ -75,3 +75,20 @@ def test_charts_default_to_linear_shares():
     ax_p = w._fig.axes[0]
     assert ax_p.get_xscale() == "log"
     assert max(bar.get_width() for bar in ax_p.patches) == 36_928    # counts, not shares
+
+
+def test_switching_scale_and_model_back_gives_the_same_axes_state():
+    """Reused axes: log -> linear and a model round trip leave no trace behind."""
+    w = ModelInspector()
+    ax_p = w._fig.axes[0]
+    ylim, labels = ax_p.get_ylim(), [t.get_text() for t in ax_p.get_yticklabels()]
+    w.controls["log"].value = True
+    ticks = [t.get_text() for t in ax_p.xaxis.get_ticklabels()]
+    assert "$" not in "".join(ticks)                      # plain "1k", no mathtext
+    w.controls["model"].value = "VGG16"
+    w.controls["model"].value = "classic convnet"
+    w.controls["log"].value = False
+    assert w._fig.axes == [ax_p, w._fig.axes[1]] and len(w._fig.axes) == 2
+    assert ax_p.get_xscale() == "linear" and ax_p.get_ylim() == ylim
+    assert [t.get_text() for t in ax_p.get_yticklabels()] == labels
+    assert len(ax_p.patches) == 5 and len(w._fig.texts) == 1

@@ -76,3 +76,19 @@ def test_bad_values_give_a_message_not_an_error():
         w.compute(channels=2, filters=2, row=4, col=0)
     with pytest.raises(ValueError, match="`stack` must have shape"):
         OneByOneExplorer(stack=np.ones((4, 5)))
+
+
+def test_artists_are_updated_not_piled_up():
+    w = OneByOneExplorer(size=8)
+    fig = w._fig
+    counts = [(len(ax.images), len(ax.texts), len(ax.patches)) for ax in fig.axes]
+    for seed in (1, 2, 3):
+        w.controls["seed"].value = seed
+        w.controls["col"].value = seed
+    assert w._fig is fig
+    assert [(len(ax.images), len(ax.texts), len(ax.patches)) for ax in fig.axes] == counts
+    # the numbers shown are the result's: y[r, c] of the product panel
+    shown = [t.get_text() for t in fig.axes[4].texts]
+    assert shown == [format(v, ".2f") for v in w.result["mixed"]]
+    w.controls["filters"].value = 2                 # a new layout: F sets the widths
+    assert len(fig.axes[4].texts) == 2 and len(fig.axes) == 6

@@ -117,3 +117,19 @@ def test_windows_are_told_apart_by_line_style_not_by_red_and_green():
     from matplotlib.colors import to_rgba
     for bad in ("tab:red", "tab:green"):
         assert to_rgba(bad) not in {r.get_edgecolor() for r in rects}
+
+
+def test_axes_are_reused_and_nothing_piles_up():
+    w = PoolingExplorer()
+    axes = list(w._fig.axes)
+    counts = [(len(ax.images), len(ax.texts), len(ax.patches)) for ax in axes]
+    for mode in ("average", "max"):
+        w.controls["mode"].value = mode
+    w.controls["source"].value = "photo: camera"
+    w.controls["source"].value = "4x4 example"
+    assert w._fig.axes == axes
+    assert [(len(ax.images), len(ax.texts), len(ax.patches)) for ax in axes] == counts
+    # one heading, and it is the current summary
+    assert [t.get_text() for t in w._fig.texts] == [w.result["summary"]]
+    # the 4x4 input fills its axes again after the 64x64 photo
+    assert axes[0].get_xlim() == (-0.5, 3.5) and axes[0].axison

@@ -86,3 +86,15 @@ def test_bad_spec_gives_a_message():
     assert w.result is None and "banana" in w.message.value and w.error is None
     w.controls["spec"].value = "conv3x3"
     assert w.result["rows"][-1]["rf"] == 3
+
+
+def test_updates_keep_the_axes_and_do_not_pile_up():
+    w = ReceptiveFieldExplorer()
+    fig, axes = w._fig, list(w._fig.axes)
+    counts = [(len(ax.patches), len(ax.collections), len(ax.tables)) for ax in axes]
+    for size in (16, 48, 32):
+        w.controls["input_size"].value = size
+    assert w._fig.axes == axes
+    assert [(len(ax.patches), len(ax.collections), len(ax.tables)) for ax in axes] == counts
+    # the pixel grid of a 32 px input: 33 horizontal and 33 vertical lines
+    assert [len(c.get_segments()) for c in axes[1].collections] == [33, 33]

@@ -351,6 +351,7 @@ class ConvExplorer(ExplorerBase):
     def draw(self, result: dict, fig) -> None:
         """Padded input with the window's taps, the kernel, and the output."""
         import matplotlib.patches as patches
+        from matplotlib.collections import PatchCollection
 
         from cnnlab.plot import matrix
 
@@ -367,10 +368,12 @@ class ConvExplorer(ExplorerBase):
             ax_in.add_artist(patches.Rectangle((left - 0.5, top - 0.5), w, h, fill=False,
                                               edgecolor="0.4", linestyle="--", linewidth=1))
         size = 1 if small else max(1.0, padded.shape[0] / 40)
-        for r, c in result["taps"]:
-            ax_in.add_artist(patches.Rectangle(           # add_artist: no autoscaling
-                (c + left - size / 2, r + top - size / 2), size, size, fill=False,
-                edgecolor="tab:red", linewidth=2 if small else 1.2))
+        # the taps as one collection (one artist to draw, not nine); no autoscaling
+        ax_in.add_collection(PatchCollection(
+            [patches.Rectangle((c + left - size / 2, r + top - size / 2), size, size)
+             for r, c in result["taps"]],
+            facecolor="none", edgecolor="tab:red", linewidth=2 if small else 1.2),
+            autolim=False)
         lim = np.abs(result["kernel"]).max() + 1e-9
         matrix(ax_k, result["kernel"], fmt=".3g", cmap="RdBu_r", vmin=-lim, vmax=lim,
                title="kernel 3×3")
@@ -382,6 +385,8 @@ class ConvExplorer(ExplorerBase):
         for ax, a in ((ax_in, padded), (ax_k, result["kernel"]), (ax_out, result["output"])):
             ax.set_xlim(-0.5, a.shape[1] - 0.5)   # reused axes: fit the new array
             ax.set_ylim(a.shape[0] - 0.5, -0.5)
+            # a fixed title height: no per-draw search for room above the axes
+            ax.set_title(ax.get_title(), y=1.0)
         self._out_ax = ax_out
         fig.text(0.5, 0.01, result["formula"], ha="center", va="bottom", fontsize=10,
                  family="DejaVu Sans")

@@ -110,39 +110,75 @@ class GrowthRateExplorer(ExplorerBase):
                 "compare": {"this DenseNet": cost.params, **REFERENCES}}
 
     def draw(self, result: dict, fig) -> None:
-        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
+        """Channel trace and parameter bars; made on the first draw, updated after.
+
+        Moving a control changes the line, markers, labels and the first bar in
+        place (making axes, bars and hatches is most of a redraw's time); a
+        figure that does not hold this widget's axes gets them drawn afresh.
+        """
+        art = getattr(self, "_art", None)
+        if art is None or fig.axes != list(art["axes"]):
+            art = self._art = self._make_artists(fig)
+        ax, ax2 = art["axes"]
         labels = [t[0] for t in result["trace"]]
         values = [t[1] for t in result["trace"]]
-        x = np.arange(len(values))
-        ax.step(x, values, where="post", color="#0072B2")
-        for i, (label, c) in enumerate(result["trace"]):
-            if label.startswith(("transition", "stem")):
-                ax.plot(i, c, "v", color="#D55E00", ms=6)
-            if i + 1 == len(labels) or labels[i + 1] != label:
-                ax.annotate(f"{c}", (i, c), textcoords="offset points", xytext=(0, 4),
-                            fontsize=9, ha="center", clip_on=False)
+        art["step"].set_data(np.arange(len(values)), values)
+        ends = [(i, c) for i, (label, c) in enumerate(result["trace"])
+                if label.startswith(("transition", "stem"))]
+        art["marks"].set_data([i for i, _ in ends], [c for _, c in ends])
+        tops = [(i, c) for i, c in enumerate(values)
+                if i + 1 == len(labels) or labels[i + 1] != labels[i]]
+        while len(art["tops"]) < len(tops):     # at most 2 per block: a few texts, kept
+            art["tops"].append(ax.annotate("", (0, 0), textcoords="offset points",
+                                           xytext=(0, 4), fontsize=9, ha="center",
+                                           clip_on=False))
+        for ann, top in zip(art["tops"], tops):
+            ann.xy = top
+            ann.set_text(f"{top[1]}")
+            ann.set_visible(True)
+        for ann in art["tops"][len(tops):]:
+            ann.set_visible(False)
         # head room so the top label (e.g. 1024) is never clipped by the frame
         ax.set_ylim(0, max(values) * 1.18 if values else 1)
         ax.set_xlim(-0.5, max(len(values) - 0.5, 0.5))
+        art["title"].set_text(
+            f"{result['params']:,} parameters · {result['connections']:,} direct "
+            f"connections\nconcatenations {result['concat_mb']:.1f} MB "
+            f"(maps once: {result['unique_mb']:.1f} MB)")
+        params = np.array(list(result["compare"].values())) / 1e6
+        art["bars"][0].set_width(params[0])
+        for text, p in zip(art["bar_labels"], params):
+            text.set_x(p)
+            text.set_text(f" {p:.1f}")
+        ax2.set_xlim(0, params.max() * 1.25)
+
+    def _make_artists(self, fig) -> dict:
+        """Axes, labels, the comparison bars and empty line/markers, once."""
+        fig.clear()
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
+        # the figure keeps its axes between updates (ExplorerBase clears it otherwise)
+        self._panels = (ax, ax2)
+        step, = ax.step([], [], where="post", color="#0072B2")
+        marks, = ax.plot([], [], "v", color="#D55E00", ms=6, linestyle="none")
         ax.set_xlabel("dense layer / transition (▼), in order")
         ax.set_ylabel("channels")
-        ax.set_title(f"{result['params']:,} parameters · {result['connections']:,} direct "
-                     f"connections\nconcatenations {result['concat_mb']:.1f} MB "
-                     f"(maps once: {result['unique_mb']:.1f} MB)", fontsize=9)
+        # a fixed title height: no per-draw search for room above the ticks
+        title = ax.set_title("", fontsize=9, y=1.0)
         ax.grid(alpha=0.3)
-        names = list(result["compare"])
-        params = np.array([result["compare"][n] for n in names]) / 1e6
+        names = ["this DenseNet", *REFERENCES]
+        params = np.array([0, *REFERENCES.values()]) / 1e6
         colors = ["#E69F00"] + ["#0072B2" if n.startswith("Dense") else "#999999"
                                 for n in names[1:]]
         hatches = ["xx"] + ["//" if n.startswith("Dense") else "" for n in names[1:]]
         bars = ax2.barh(names, params, color=colors, edgecolor="black", linewidth=0.4)
         for bar, hatch in zip(bars, hatches):
             bar.set_hatch(hatch)
-        for i, p in enumerate(params):
-            ax2.text(p, i, f" {p:.1f}", va="center", fontsize=9)
-        ax2.set_xlim(0, params.max() * 1.25)
+        bar_labels = [ax2.text(p, i, "", va="center", fontsize=9)
+                      for i, p in enumerate(params)]
         ax2.invert_yaxis()
         ax2.set_xlabel("million parameters (Keras)")
         ax2.tick_params(labelsize=9)
-        ax2.set_title("DenseNets vs ResNets", fontsize=9)
+        ax2.set_title("DenseNets vs ResNets", fontsize=9, y=1.0)
         fig.subplots_adjust(left=0.07, right=0.97, bottom=0.14, top=0.84, wspace=0.45)
+        return {"axes": (ax, ax2), "step": step, "marks": marks, "tops": [],
+                "title": title, "bars": bars, "bar_labels": bar_labels}

@@ -98,27 +98,61 @@ class InceptionCostExplorer(ExplorerBase):
         return module_costs(size, channels, f1, f3_reduce, f3, f5_reduce, f5, pool_proj)
 
     def draw(self, result: dict, fig) -> None:
+        """Bars of MACs and parameters per branch; made on the first draw, updated after.
+
+        Moving a control changes bar heights and texts in place (making axes,
+        bars and a legend is most of a redraw's time); a figure that does not
+        hold this widget's axes gets them drawn afresh.
+        """
         with_b, without = result["with"], result["without"]
-        axes = fig.subplots(1, 2)
-        x = np.arange(len(BRANCHES))
-        for ax, what, scale, unit in ((axes[0], "macs", 1e6, "million MACs"),
-                                      (axes[1], "params", 1e3, "thousand parameters")):
+        art = getattr(self, "_art", None)
+        if art is None or fig.axes != list(art["axes"]):
+            art = self._art = self._make_artists(fig)
+        for ax, what, scale, unit, naive_bars, bottle_bars, labels, title in art["panels"]:
             naive = [getattr(without.branch(b), what) / scale for b in BRANCHES]
             bottle = [getattr(with_b.branch(b), what) / scale for b in BRANCHES]
+            for bar, v in zip(naive_bars, naive):
+                bar.set_height(v)
+            for bar, text, v in zip(bottle_bars, labels, bottle):
+                bar.set_height(v)
+                text.set_y(v)
+                text.set_text(f"{v:,.1f}")
+            ax.relim()
+            ax.autoscale_view()
+            total_n, total_b = getattr(without, what), getattr(with_b, what)
+            title.set_text(f"{unit}: {total_n / scale:,.1f} → {total_b / scale:,.1f}")
+        h, w, _ = with_b.output_shape
+        art["suptitle"].set_text(
+            f"input {h}×{w}×{with_b.input_shape[2]} → output {h}×{w}×"
+            f"{with_b.out_channels} with bottlenecks ({h}×{w}×{without.out_channels}"
+            f" without); {result['saving']:.1f}× fewer MACs")
+
+    def _make_artists(self, fig) -> dict:
+        """Axes, bars (height 0), value labels, titles and the legend, once."""
+        fig.clear()
+        axes = fig.subplots(1, 2)
+        # the figure keeps its axes between updates (ExplorerBase clears it otherwise)
+        self._panels = tuple(axes)
+        x = np.arange(len(BRANCHES))
+        panels = []
+        for ax, what, scale, unit in ((axes[0], "macs", 1e6, "million MACs"),
+                                      (axes[1], "params", 1e3, "thousand parameters")):
+            zeros = np.zeros(len(BRANCHES))
             # Okabe-Ito vermillion (hatched) against blue: told apart without hue
-            ax.bar(x - 0.2, naive, 0.4, label="without 1×1 bottlenecks", color="#D55E00",
-                   hatch="//", edgecolor="black", linewidth=0.4)
-            ax.bar(x + 0.2, bottle, 0.4, label="with 1×1 bottlenecks", color="#0072B2",
-                   edgecolor="black", linewidth=0.4)
-            for xi, v in zip(x + 0.2, bottle):
-                ax.text(xi, v, f"{v:,.1f}", ha="center", va="bottom", fontsize=9)
+            naive = ax.bar(x - 0.2, zeros, 0.4, label="without 1×1 bottlenecks",
+                           color="#D55E00", hatch="//", edgecolor="black", linewidth=0.4)
+            bottle = ax.bar(x + 0.2, zeros, 0.4, label="with 1×1 bottlenecks",
+                            color="#0072B2", edgecolor="black", linewidth=0.4)
+            labels = [ax.text(xi, 0, "", ha="center", va="bottom", fontsize=9)
+                      for xi in x + 0.2]
             ax.set_xticks(x, [f"{b} branch" for b in BRANCHES], fontsize=9)
             ax.set_ylabel(unit)
-            total_n, total_b = getattr(without, what), getattr(with_b, what)
-            ax.set_title(f"{unit}: {total_n / scale:,.1f} → {total_b / scale:,.1f}", fontsize=9)
-        axes[0].legend(fontsize=9)
-        h, w, _ = with_b.output_shape
-        fig.suptitle(f"input {h}×{w}×{with_b.input_shape[2]} → output {h}×{w}×"
-                     f"{with_b.out_channels} with bottlenecks ({h}×{w}×{without.out_channels}"
-                     f" without); {result['saving']:.1f}× fewer MACs", fontsize=10)
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.82, wspace=0.3)
+            # a fixed title height: no per-draw search for room above the ticks
+            title = ax.set_title("", fontsize=9, y=1.0)
+            panels.append((ax, what, scale, unit, naive, bottle, labels, title))
+        # one legend above both panels: never over a bar, and no "best" search per draw
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="upper center", ncol=2,
+                   fontsize=9, frameon=False, bbox_to_anchor=(0.5, 0.935))
+        suptitle = fig.suptitle("", fontsize=10)
+        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.78, wspace=0.32)
+        return {"axes": tuple(axes), "panels": panels, "suptitle": suptitle}

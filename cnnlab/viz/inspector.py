@@ -195,11 +195,14 @@ class ModelInspector(ExplorerBase):
                 "log": bool(log), **layer_costs(summary, top)}
 
     def draw(self, result, fig) -> None:
+        from matplotlib.ticker import FuncFormatter, NullFormatter
+
         from cnnlab.plot import bars
 
         # the HTML table sits under the figure and follows the same result
         self.table.value = result["summary"]._repr_html_()
-        ax_p, ax_m = fig.subplots(1, 2)
+        # axes kept between updates (making them is half a redraw); reset below
+        ax_p, ax_m = self.panels(fig, 2, left=0.16, right=0.95, wspace=0.62, top=0.84)
         t = result["totals"]
         more = (f" ({result['shown']} largest of {result['costly']} layers)"
                 if result["shown"] < result["costly"] else "")
@@ -209,24 +212,45 @@ class ModelInspector(ExplorerBase):
         fig.set_size_inches(self.figsize[0], max(self.figsize[1], 1.3 + 0.22 * n))
         for ax, key, what in ((ax_p, "params", "parameters"),
                               (ax_m, "macs", "MACs per image")):
+            ax.set_xscale("linear")              # what the last draw left on the axes
+            ax.yaxis.set_inverted(False)
+            ax.set_xlabel("")
+            ax.relim()
+            ax.set_autoscale_on(True)
             total = t[key] or 0
             if log:
                 bars(ax, result["labels"], result[key], log=True,
                      title=f"{what}: {_millions(total)}")
+                # plain "1k", "10M" instead of mathtext 10³ (parsed on every draw)
+                ax.xaxis.set_major_formatter(FuncFormatter(_power_of_ten))
             else:
                 shares = [round(100 * v / total, 1) if total else 0.0 for v in result[key]]
                 bars(ax, result["labels"], shares,
                      title=f"{what}, % of {_millions(total)}")
                 ax.set_xlabel("% of the model's total")
-        from matplotlib.ticker import NullFormatter
-
+            ax.set_title(ax.get_title(), y=1.0)  # fixed: no per-draw search above ticks
         for ax in (ax_p, ax_m):
             ax.xaxis.set_minor_formatter(NullFormatter())
             ax.tick_params(axis="both", labelsize=9)
             for text in ax.texts:
                 text.set_fontsize(9)
-        fig.subplots_adjust(left=0.16, right=0.95, wspace=0.62, top=0.84)
         acts = t["activations"]
         mem = "?" if acts is None else f"{acts * 4 / 1e6:,.1f} MB"
-        fig.suptitle(f"{result['name']}{more}: weights {(t['params'] or 0) * 4 / 1e6:,.1f} MB, "
-                     f"activations {mem} (float32, forward, one image)", fontsize=10)
+        # a figure text, not fig.suptitle: panels() removes the figure's texts
+        fig.text(0.5, 0.98, f"{result['name']}{more}: weights "
+                 f"{(t['params'] or 0) * 4 / 1e6:,.1f} MB, activations {mem} "
+                 "(float32, forward, one image)", ha="center", va="top", fontsize=10)
+
+
+def _power_of_ten(value, _pos=None) -> str:
+    """A log-axis tick as plain text: 1, 10, 100, 1k, ..., 10M, 1G.
+
+    Examples
+    --------
+    >>> [_power_of_ten(v) for v in (1, 100, 1e3, 1e7, 1e9, 0.1)]
+    ['1', '100', '1k', '10M', '1G', '0.1']
+    """
+    for scale, unit in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if value >= scale:
+            return f"{value / scale:g}{unit}"
+    return f"{value:g}"

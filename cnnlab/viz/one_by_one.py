@@ -176,41 +176,79 @@ class OneByOneExplorer(ExplorerBase):
                 "macs": conv_macs((h, w, channels), 1, filters)}
 
     def draw(self, result: dict, fig) -> None:
-        """Input maps, the per-pixel product x·W + b = y, output maps."""
+        """Input maps, the per-pixel product x·W + b = y, output maps.
+
+        The axes, images and number labels are made when C or F change (they
+        set the layout) and changed in place when the pixel or the seed moves.
+        """
+        x, y = result["x"], result["y"]
+        key = (x.shape, y.shape[-1])
+        art = getattr(self, "_art", None)
+        if art is None or art["key"] != key or fig.axes != list(art["axes"]):
+            art = self._art = self._make_artists(fig, x.shape, y.shape[-1])
+        (r, c), (h, w, cin), f = result["cell"], x.shape, y.shape[-1]
+        names = ", ".join(result["names"])
+        for (im, boxes, title), maps, label in (
+                (art["maps"][0], x, f"input {h}×{w}×{cin}: {names}"),
+                (art["maps"][1], y, f"output {h}×{w}×{f}")):
+            im.set_data(_mosaic(maps))
+            for i, box in enumerate(boxes):
+                box.set_xy((i * (w + 1) + c - 0.5, r - 0.5))
+            title.set_text(label)
+        lim = max(np.abs(result["weights"]).max(), np.abs(result["mixed"]).max(), 1e-9)
+        for (im, texts, title), a, label, fmt, vlim in zip(art["products"], (
+                result["pixel"][None], result["weights"], result["bias"][None],
+                result["mixed"][None]), (
+                f"x[{r},{c}]  (1×{cin})", f"· W  ({cin}×{f})", f"+ b  (1×{f})",
+                f"= y[{r},{c}]  (1×{f})"), (".2f", ".1f", ".1f", ".2f"),
+                (1.0, lim, lim, lim)):
+            im.set_data(a)
+            im.set_clim(-vlim, vlim)
+            for text, v in zip(texts, a.flat):   # dark cells get white numbers
+                text.set_text(format(v.item(), fmt))
+                text.set_color("white" if abs(v) > 0.6 * vlim else "black")
+            title.set_text(label)
+        art["formula"].set_text(
+            f"y[{r},{c}] = x[{r},{c}] · W + b at every pixel.   "
+            f"Parameters C·F + F = {cin}·{f} + {f} = {result['params']:,}.   "
+            f"MACs H·W·C·F = {result['macs']:,}.")
+
+    def _make_artists(self, fig, x_shape, f) -> dict:
+        """The layout for C input channels and F filters, with empty artists."""
         import matplotlib.patches as patches
 
-        from cnnlab.plot import matrix
-
-        x, y, (r, c) = result["x"], result["y"], result["cell"]
-        (h, w, cin), f = x.shape, y.shape[-1]
+        fig.clear()
+        h, w, cin = x_shape
         grid = fig.add_gridspec(3, 4, height_ratios=[1, 1.8, 1],
                                 width_ratios=[cin + 1, f + 1, f + 1, f + 1])
         ax_x = fig.add_subplot(grid[0, :])
         ax_p, ax_w = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
         ax_b, ax_y = fig.add_subplot(grid[1, 2]), fig.add_subplot(grid[1, 3])
         ax_o = fig.add_subplot(grid[2, :])
-        names = ", ".join(result["names"])
-        for ax, maps, label in ((ax_x, x, f"input {h}×{w}×{cin}: {names}"),
-                                (ax_o, y, f"output {h}×{w}×{f}")):
-            ax.imshow(_mosaic(maps), cmap="gray", interpolation="nearest")
-            k = maps.shape[-1]
-            for i in range(k):
-                ax.add_patch(patches.Rectangle((i * (w + 1) + c - 0.5, r - 0.5), 1, 1,
-                                               fill=False, edgecolor="tab:red", lw=1.5))
+        maps = []
+        for ax, k in ((ax_x, cin), (ax_o, f)):
+            im = ax.imshow(np.zeros((h, k * (w + 1) - 1)), cmap="gray",
+                           interpolation="nearest", vmin=0, vmax=1)
+            boxes = [ax.add_patch(patches.Rectangle((0, 0), 1, 1, fill=False,
+                                                    edgecolor="tab:red", lw=1.5))
+                     for _ in range(k)]
             ax.set_xlim(-0.5, 8 * (w + 1) - 1.5)
             ax.set_axis_off()
-            ax.set_title(label, fontsize=10, loc="left")
-        lim = max(np.abs(result["weights"]).max(), np.abs(result["mixed"]).max(), 1e-9)
-        for ax, a, title, fmt, vlim in (
-                (ax_p, result["pixel"][None], f"x[{r},{c}]  (1×{cin})", ".2f", 1.0),
-                (ax_w, result["weights"], f"· W  ({cin}×{f})", ".1f", lim),
-                (ax_b, result["bias"][None], f"+ b  (1×{f})", ".1f", lim),
-                (ax_y, result["mixed"][None], f"= y[{r},{c}]  (1×{f})", ".2f", lim)):
-            matrix(ax, a, title=title, fmt=fmt, cmap="RdBu_r", vmin=-vlim, vmax=vlim)
-            for text, v in zip(ax.texts, a.flat):   # dark cells get white numbers
-                text.set_fontsize(9 if a.shape[1] <= 4 else 6.5)
-                text.set_color("white" if abs(v) > 0.6 * vlim else "black")
-        fig.text(0.5, 0.005, f"y[{r},{c}] = x[{r},{c}] · W + b at every pixel.   "
-                 f"Parameters C·F + F = {cin}·{f} + {f} = {result['params']:,}.   "
-                 f"MACs H·W·C·F = {result['macs']:,}.", ha="center", va="bottom")
+            maps.append((im, boxes, ax.set_title("", fontsize=10, loc="left")))
+        products = []
+        for ax, shape in ((ax_p, (1, cin)), (ax_w, (cin, f)), (ax_b, (1, f)),
+                          (ax_y, (1, f))):
+            im = ax.imshow(np.zeros(shape), cmap="RdBu_r", interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            size = 9 if shape[1] <= 4 else 6.5
+            texts = [ax.text(j, i, "", ha="center", va="center", fontsize=size)
+                     for i in range(shape[0]) for j in range(shape[1])]
+            products.append((im, texts, ax.set_title("")))
+        formula = fig.text(0.5, 0.005, "", ha="center", va="bottom")
         fig.subplots_adjust(left=0.02, right=0.98, top=0.95, bottom=0.07, hspace=0.45)
+        axes = (ax_x, ax_p, ax_w, ax_b, ax_y, ax_o)
+        # the figure keeps its axes between updates (ExplorerBase clears it otherwise)
+        self._panels = axes
+        return {"key": ((h, w, cin), f), "axes": axes, "maps": maps,
+                "products": products, "formula": formula}

@@ -221,7 +221,12 @@ class PoolingExplorer(ExplorerBase):
 
         from cnnlab.plot import image, matrix
 
-        ax_in, ax_out, ax_dx = fig.subplots(1, 3)
+        # axes kept between updates (making three is most of a redraw), reset here
+        axes = ax_in, ax_out, ax_dx = self.panels(fig, 3)
+        for ax in axes:
+            ax.set_axis_on()
+            ax.relim()
+            ax.set_autoscale_on(True)
         x, y, dx = result["x"], result["y"], result["dx"]
         small = x.size <= 64
         if small:
@@ -254,19 +259,26 @@ class PoolingExplorer(ExplorerBase):
         else:
             ax_dx.imshow(dx, cmap="magma", interpolation="nearest")
             ax_dx.set_axis_off()
+        for ax, a in ((ax_in, x), (ax_out, y), (ax_dx, dx)):
+            ax.set_xlim(-0.5, a.shape[1] - 0.5)   # reused axes: fit the new array
+            ax.set_ylim(a.shape[0] - 0.5, -0.5)
         self._set_titles((ax_in, ax_out, ax_dx), result, rings)
         # A photo without outlines can later be updated in place (see _redraw).
         self._images = ((ax_in.images[0], ax_out.images[0], ax_dx.images[0])
                         if _plain(result) else None)
 
-    @staticmethod
-    def _set_titles(axes, result, rings):
+    def _set_titles(self, axes, result, rings):
         x, y = result["x"], result["y"]
         axes[0].set_title(f"input {x.shape[0]}x{x.shape[1]}"
                           + (" (winners ringed)" if rings else ""))
         axes[1].set_title(f"{result['mode']} pool -> {y.shape[0]}x{y.shape[1]}")
         axes[2].set_title("backward: where a gradient of 1s lands", fontsize=10)
-        axes[0].figure.suptitle(result["summary"], fontsize=10)
+        # a figure text, not fig.suptitle: panels() removes the figure's texts
+        fig, heading = axes[0].figure, getattr(self, "_heading", None)
+        if heading is None or heading not in fig.texts:
+            heading = self._heading = fig.text(0.5, 0.98, "", ha="center", va="top",
+                                               fontsize=10)
+        heading.set_text(result["summary"])
 
     def _redraw(self):
         """Update the three images in place when only their data changed.

@@ -276,8 +276,9 @@ class ReceptiveFieldExplorer(ExplorerBase):
         from matplotlib import patches
 
         rows, n = result["rows"], result["input_size"]
-        ax_tab, ax_img = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1]})
-        fig.subplots_adjust(left=0.02, right=0.84, wspace=0.12)
+        # axes kept between updates, emptied by panels() (making them is slow)
+        ax_tab, ax_img = self.panels(fig, 2, width_ratios=[1, 1],
+                                     left=0.02, right=0.84, wspace=0.12)
         ax_tab.set_axis_off()
         shown = set(range(len(rows)) if len(rows) <= 12
                     else [*range(5), *range(len(rows) - 6, len(rows))])
@@ -293,17 +294,16 @@ class ReceptiveFieldExplorer(ExplorerBase):
         last = rows[-1]
         ax_tab.set_title(f"after {len(rows)} layers ({result['padding']} padding): each output\n"
                          f"sees {last['rf']}x{last['rf']} input pixels; neighbours are "
-                         f"{last['jump']} px apart", fontsize=9)
+                         f"{last['jump']} px apart", fontsize=9, y=1.0)
 
         bg = self._background(result["background"], n)
         if bg is not None:
             ax_img.imshow(bg, cmap="gray", extent=(0, n, n, 0))
         else:
             ax_img.set_facecolor("white")
-            if n <= 64:
-                for t in range(n + 1):
-                    ax_img.axhline(t, color="0.88", lw=0.5)
-                    ax_img.axvline(t, color="0.88", lw=0.5)
+            if n <= 64:       # the pixel grid: two collections, not 2(n + 1) lines
+                ax_img.hlines(np.arange(n + 1), 0, n, color="0.88", lw=0.5)
+                ax_img.vlines(np.arange(n + 1), 0, n, color="0.88", lw=0.5)
         colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple",
                   "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
         centre = n / 2
@@ -328,4 +328,4 @@ class ReceptiveFieldExplorer(ExplorerBase):
         ax_img.set_yticks([0, n])
         ax_img.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
         note = " (larger than the input!)" if last["rf"] > n else ""
-        ax_img.set_title(f"fields on a {n}x{n} input{note}", fontsize=9)
+        ax_img.set_title(f"fields on a {n}x{n} input{note}", fontsize=9, y=1.0)
