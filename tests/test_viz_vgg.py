@@ -40,6 +40,21 @@ def test_controls_update_result_table_and_figure():
     assert w.error is None and w.message.value == ""
 
 
+def test_redraws_keep_the_axes_and_pile_nothing_up():
+    w = VGGExplorer()
+    axes = list(w._fig.axes)
+    for name, value in [("config", "A"), ("include_top", False), ("width", 0.5),
+                        ("config", "D"), ("include_top", True), ("width", 1.0)]:
+        w.controls[name].value = value
+    assert w.error is None and w._fig.axes == axes
+    legend = [t.get_text() for t in axes[1].get_legend().get_texts()]
+    assert legend == ["parameters", "MACs"]
+    # one filter count per stage: D's are 64, 128, 256, 512, 512
+    assert [t.get_text() for t in axes[0].texts if t.get_text().isdigit()] == \
+        ["64", "128", "256", "512", "512"]
+    assert w.figure_png() == VGGExplorer().figure_png()
+
+
 def test_bad_values_give_a_message():
     w = VGGExplorer()
     with pytest.raises(ValueError, match="`config` must be one of"):

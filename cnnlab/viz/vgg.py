@@ -70,12 +70,14 @@ def draw_vgg_diagram(ax, rows: list[dict], title: str | None = None) -> None:
     7×7 stays visible next to 224×224); each kind of layer has an Okabe-Ito
     colour and a hatch (3×3 convolutions blue ``//``, 1×1 ones light blue
     ``..``, poolings grey, LRN yellow ``xx``, dense layers orange ``\\``),
-    named in a legend.
+    named in a legend. A stage's convolutions all have the same number of
+    filters, written once above the stage (one label per box was most of the
+    diagram's drawing time).
     """
     from matplotlib.patches import Rectangle
 
     first = rows[0]["output_shape"][0] if rows else 1
-    x, block, seen = 0.0, None, {}
+    x, block, seen, filters = 0.0, None, {}, {}   # filters: block -> [x0, x1, top, units]
     for row in rows:
         if row["kind"] == "flatten":
             continue
@@ -90,7 +92,10 @@ def draw_vgg_diagram(ax, rows: list[dict], title: str | None = None) -> None:
         else:
             height = 1.6 * np.sqrt(row["output_shape"][0] / first) + 0.2
             kind = "conv1" if row["kind"] == "conv" and row["kernel"] == 1 else row["kind"]
-            label = str(row["units"]) if row["kind"] == "conv" else ""
+            label = ""
+            if row["kind"] == "conv":
+                span = filters.setdefault(block, [x, x, 0.0, row["units"]])
+                span[1], span[2] = x + 0.8, max(span[2], height / 2)
         patch = Rectangle((x, -height / 2), 0.8, height, facecolor=COLOURS[kind],
                           edgecolor="black", linewidth=0.4, hatch=HATCHES[kind],
                           label=KIND_NAMES[kind] if kind not in seen else None)
@@ -100,6 +105,8 @@ def draw_vgg_diagram(ax, rows: list[dict], title: str | None = None) -> None:
             ax.text(x + 0.4, height / 2 + 0.08, label, ha="center", va="bottom", fontsize=9,
                     rotation=90)
         x += 1.0
+    for x0, x1, top, units in filters.values():
+        ax.text((x0 + x1) / 2, top + 0.08, str(units), ha="center", va="bottom", fontsize=9)
     ax.set_xlim(-0.5, max(x, 1) + 0.5)
     ax.set_ylim(-1.3, 2.6)
     ax.axis("off")
@@ -197,7 +204,10 @@ class VGGExplorer(ExplorerBase):
             self.table.value = layer_table_html(self.result["rows"]) if self.result else ""
 
     def draw(self, result: dict, fig) -> None:
-        ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.3, 1]})
+        # axes kept between updates (ExplorerBase.panels): making them was half the time
+        ax1, ax2 = self.panels(fig, 2, width_ratios=[2.3, 1], left=0.01, right=0.98,
+                               bottom=0.12, top=0.9, wspace=0.15)
+        ax2.containers.clear()      # the last draw's bars (panels() removed their patches)
         title = (f"VGG {result['config']}: {result['weight_layers']} weight layers, "
                  f"{result['params'] / 1e6:.1f} M parameters, "
                  f"{result['macs'] / 1e9:.2f} G MACs (paper at 224 px: "
@@ -213,11 +223,14 @@ class VGGExplorer(ExplorerBase):
         ax2.barh(y + 0.2, 100 * macs / max(macs.sum(), 1), 0.4, label="MACs",
                  color=COLOURS["conv"], edgecolor="black", linewidth=0.4, hatch="//")
         ax2.set_yticks(y, labels)
-        ax2.invert_yaxis()
+        ax2.set_ylim(len(stages) - 0.5, -0.5)      # block 1 on top
+        ax2.set_xlim(0, 100)
+        ax2.set_xticks(range(0, 101, 20), [str(t) for t in range(0, 101, 20)])  # fixed text
         ax2.set_xlabel("share of the total (%)")
         ax2.set_ylabel("block")
-        ax2.legend(fontsize=9, loc="lower right")
-        fig.subplots_adjust(left=0.01, right=0.98, bottom=0.12, top=0.9, wspace=0.15)
+        # upper right: the early blocks' shares stay small there (the dense
+        # layers' parameters, bottom row, were hidden by a lower-right legend)
+        ax2.legend(fontsize=9, loc="upper right")
 
 
 def _as_model_input(image, shape) -> np.ndarray:
