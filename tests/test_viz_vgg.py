@@ -104,3 +104,18 @@ def test_feature_maps_bad_values(small_model):
     with pytest.raises(ValueError, match="channels; the model expects 3"):
         _as_model_input(np.zeros((28, 28, 2)), (28, 28, 3))
     assert _as_model_input(np.ones((10, 12, 3)), (28, 28, 1)).shape == (28, 28, 1)
+
+
+def test_feature_maps_redraw_in_place_like_a_new_widget(small_model):
+    image = np.random.default_rng(1).uniform(size=(28, 28, 1))
+    w = FeatureMapExplorer(small_model, image)
+    axes, maps = list(w._fig.axes), w._fig.axes[1].images[0]
+    for name, value in [("layer", "block3_conv2"), ("maps", 5), ("layer", "block2_conv1")]:
+        w.controls[name].value = value
+    assert w.error is None and w._fig.axes == axes and w._fig.axes[1].images[0] is maps
+    shown = [t.get_text() for t in axes[1].texts if t.get_visible()]
+    assert shown == [f"#{c}" for c in w.result["channels"]] and len(shown) == 5
+    new = FeatureMapExplorer(small_model, image)
+    new.controls["layer"].value = "block2_conv1"
+    new.controls["maps"].value = 5
+    assert new.figure_png() == w.figure_png()

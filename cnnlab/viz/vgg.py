@@ -330,19 +330,39 @@ class FeatureMapExplorer(ExplorerBase):
             lo, hi = float(m.min()), float(m.max())
             r, c = (i // ncols) * (h + 1), (i % ncols) * (w + 1)
             mosaic[r:r + h, c:c + w] = (m - lo) / (hi - lo) if hi > lo else 0.0
-        ax_in, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 3.2]})
-        img = self.image
-        ax_in.imshow(img[..., 0] if img.shape[-1] == 1 else img,
-                     cmap="gray" if img.shape[-1] == 1 else None)
-        ax_in.set_title("input", fontsize=9)
-        ax.imshow(mosaic, cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
-        if h >= 6:
-            for i, ch in enumerate(result["channels"]):
-                ax.text((i % ncols) * (w + 1), (i // ncols) * (h + 1), f"#{ch}",
-                        fontsize=6, color="white", va="top")
-        for a in (ax_in, ax):
-            a.axis("off")
+        art = getattr(self, "_art", None)
+        if art is None or art["fig"] is not fig or fig.axes != art["axes"]:
+            # made once: the axes, the input image, the mosaic image; later draws
+            # change their data (re-making them was a third of an update)
+            fig.clear()
+            ax_in, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 3.2]})
+            fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05)
+            img = self.image
+            ax_in.imshow(img[..., 0] if img.shape[-1] == 1 else img,
+                         cmap="gray" if img.shape[-1] == 1 else None)
+            ax_in.set_title("input", fontsize=9)
+            for a in (ax_in, ax):
+                a.axis("off")
+            art = self._art = {
+                "fig": fig, "axes": [ax_in, ax], "labels": [],
+                "maps": ax.imshow(mosaic, cmap="viridis", vmin=0, vmax=1,
+                                  interpolation="nearest"),
+                "title": ax.set_title("", fontsize=9)}
+            self._panels = (ax_in, ax)      # ExplorerBase: keep the axes, do not clear
+        ax = art["axes"][1]
+        art["maps"].set_data(mosaic)
+        art["maps"].set_extent((-0.5, mosaic.shape[1] - 0.5, mosaic.shape[0] - 0.5, -0.5))
+        ax.set_xlim(-0.5, mosaic.shape[1] - 0.5)
+        ax.set_ylim(mosaic.shape[0] - 0.5, -0.5)
+        labels = art["labels"]
+        shown = result["channels"] if h >= 6 else []
+        while len(labels) < len(shown):          # text artists reused, made when needed
+            labels.append(ax.text(0, 0, "", fontsize=9, color="white", va="top"))
+        for i, label in enumerate(labels):
+            label.set_visible(i < len(shown))
+            if i < len(shown):
+                label.set_position(((i % ncols) * (w + 1), (i // ncols) * (h + 1)))
+                label.set_text(f"#{shown[i]}")
         c_total = result["shape"][-1]
-        ax.set_title(f"{result['layer']}: {h}×{w}×{c_total}, the {n} most active channels "
-                     "(each scaled to its own range)", fontsize=9)
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05)
+        art["title"].set_text(f"{result['layer']}: {h}×{w}×{c_total}, the {n} most active "
+                              "channels (each scaled to its own range)")
