@@ -69,3 +69,18 @@ def test_bad_values_give_a_message_not_an_error(explorer):
     with pytest.raises(ValueError, match="`seed` must be an integer >= 0"):
         DropoutExplorer.compute_masks(0.5, -1)
     assert DropoutExplorer().sizes == SIZES
+
+
+def test_figure_updated_in_place_equals_a_new_figure():
+    """Artists are kept and changed in place: after moves, the picture is a fresh widget's."""
+    w = DropoutExplorer(samples=200)
+    axes, edges = list(w._fig.axes), w._fig.axes[0].collections[0]
+    for name, value in [("rate", 0.8), ("seed", 3), ("samples", 50), ("rate", 0.2)]:
+        w.controls[name].value = value
+    assert w.error is None and w._fig.axes == axes and w._fig.axes[0].collections[0] is edges
+    # 0.2 of 16 hidden units: the kept ones' edges, one segment per pair of kept units
+    kept = [m.sum() for m in w.result["masks"]]
+    assert len(edges.get_segments()) == sum(a * b for a, b in zip(kept, kept[1:]))
+    new = DropoutExplorer(rate=0.2, samples=50)
+    new.controls["seed"].value = 3
+    assert w.figure_png() == new.figure_png()

@@ -58,3 +58,23 @@ def test_bad_input_is_a_clear_error(setup):
     model, _, _ = setup
     with pytest.raises(ValueError, match=r"model's input shape \(None, 12, 12, 3\)"):
         ExplainExplorer(model, np.zeros((2, 8, 8, 3)))
+
+
+def test_kept_axes_redraw_the_same_picture_as_a_new_widget(setup):
+    """Axes are reused (ExplorerBase.panels): after any number of updates the bar chart
+    keeps the first class on top, and the picture is a freshly made widget's."""
+    model, x, w = setup
+    axes = list(w._fig.axes)
+    for name, value in [("index", 1), ("class_name", "c"), ("index", 2)]:   # odd count
+        w.controls[name].value = value
+    assert w._fig.axes == axes
+    bottom, top = axes[2].get_ylim()
+    assert bottom > top, "class 0 is drawn on top"
+    assert len(axes[2].patches) == 3 and len(axes[2].containers) == 1
+    masks = np.zeros((4, 12, 12))
+    masks[:, 3:8, 3:8] = 1
+    new = ExplainExplorer(model, x, labels=[0, 1, 2, 0], class_names=["a", "b", "c"],
+                          masks=masks)
+    for name, value in w.values().items():
+        new.controls[name].value = value
+    assert new.figure_png() == w.figure_png()

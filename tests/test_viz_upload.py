@@ -99,3 +99,19 @@ def test_softmax_models_and_bad_arguments(model):
     with pytest.raises(ValueError, match="fixed size"):
         PhotoClassifier(flexible, ["a", "b", "c"])
     assert EMPTY.startswith("Upload")
+
+
+def test_threshold_moves_keep_the_axes_and_a_rewritten_file_is_read_again(model, tmp_path):
+    path = tmp_path / "photo.png"
+    path.write_bytes(_png((140, 100, 0)))
+    w = PhotoClassifier(model, ["green", "red"], examples={"photo": path})
+    axes = list(w._fig.axes)
+    for value in (0.7, 0.3, 0.5):
+        w.controls["threshold"].value = value
+    assert w._fig.axes == axes and len(axes[2].patches) == 2 and len(axes[2].lines) == 1
+    fresh = PhotoClassifier(model, ["green", "red"], examples={"photo": path})
+    assert w.figure_png() == fresh.figure_png()
+    path.write_bytes(_png((0, 100, 0), size=(20, 10)))     # same name, new picture
+    w.controls["threshold"].value = 0.45
+    assert w.result["picture"].shape == (10, 20, 3)
+    assert w.result["probabilities"]["red"] == pytest.approx(_expected((0, 100)), abs=1e-5)

@@ -40,6 +40,21 @@ def test_controls_update_result_table_and_figure():
     assert w.error is None and w.message.value == ""
 
 
+def test_redraws_keep_the_axes_and_pile_nothing_up():
+    w = VGGExplorer()
+    axes = list(w._fig.axes)
+    for name, value in [("config", "A"), ("include_top", False), ("width", 0.5),
+                        ("config", "D"), ("include_top", True), ("width", 1.0)]:
+        w.controls[name].value = value
+    assert w.error is None and w._fig.axes == axes
+    legend = [t.get_text() for t in axes[1].get_legend().get_texts()]
+    assert legend == ["parameters", "MACs"]
+    # one filter count per stage: D's are 64, 128, 256, 512, 512
+    assert [t.get_text() for t in axes[0].texts if t.get_text().isdigit()] == \
+        ["64", "128", "256", "512", "512"]
+    assert w.figure_png() == VGGExplorer().figure_png()
+
+
 def test_bad_values_give_a_message():
     w = VGGExplorer()
     with pytest.raises(ValueError, match="`config` must be one of"):
@@ -89,3 +104,18 @@ def test_feature_maps_bad_values(small_model):
     with pytest.raises(ValueError, match="channels; the model expects 3"):
         _as_model_input(np.zeros((28, 28, 2)), (28, 28, 3))
     assert _as_model_input(np.ones((10, 12, 3)), (28, 28, 1)).shape == (28, 28, 1)
+
+
+def test_feature_maps_redraw_in_place_like_a_new_widget(small_model):
+    image = np.random.default_rng(1).uniform(size=(28, 28, 1))
+    w = FeatureMapExplorer(small_model, image)
+    axes, maps = list(w._fig.axes), w._fig.axes[1].images[0]
+    for name, value in [("layer", "block3_conv2"), ("maps", 5), ("layer", "block2_conv1")]:
+        w.controls[name].value = value
+    assert w.error is None and w._fig.axes == axes and w._fig.axes[1].images[0] is maps
+    shown = [t.get_text() for t in axes[1].texts if t.get_visible()]
+    assert shown == [f"#{c}" for c in w.result["channels"]] and len(shown) == 5
+    new = FeatureMapExplorer(small_model, image)
+    new.controls["layer"].value = "block2_conv1"
+    new.controls["maps"].value = 5
+    assert new.figure_png() == w.figure_png()

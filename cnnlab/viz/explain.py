@@ -113,10 +113,13 @@ class ExplainExplorer(ExplorerBase):
         for ax in (ax_img, ax_heat):
             ax.title.set_fontsize(9)
         ax_bar.set_axis_on()
+        ax_bar.containers.clear()       # the last draw's bars (panels() removed their patches)
         y = np.arange(len(self.class_names))
         colours = ["#d62728" if j == k else "#1f77b4" for j in y]
         ax_bar.barh(y, result["probs"], color=colours)
-        ax_bar.set_yticks(y, self.class_names, fontsize=8)
+        ax_bar.set_yticks(y, self.class_names, fontsize=9)
+        ax_bar.set_ylim(len(y) - 0.5, -0.5)    # first class on top (invert_yaxis on the
+        ticks = np.linspace(0, 1, 6)           # kept axes flipped it on every update)
+        ax_bar.set_xticks(ticks, [f"{t:.1f}" for t in ticks])   # fixed text: quicker
         ax_bar.set_xlim(0, 1)
-        ax_bar.invert_yaxis()
         ax_bar.set_title("class probabilities", fontsize=9)

@@ -123,9 +123,14 @@ class PhotoClassifier(ExplorerBase):
             return {"empty": True}
         name = {"upload": lambda: _upload_name(upload), "path": lambda: path.strip(),
                 "example": lambda: str(example)}[self._source]()
-        picture = decode_image(source, self.channels)
-        x = image_input(source, self.input_size, self.channels, self.scale)
-        probs = probabilities(self.model, x, self.class_names)
+        key = _file_key(source) if self._source != "upload" else None
+        if key is not None and key == getattr(self, "_last", (None,))[0]:
+            picture, x, probs = self._last[1]     # same unchanged file: e.g. threshold moved
+        else:
+            picture = decode_image(source, self.channels)
+            x = image_input(source, self.input_size, self.channels, self.scale)
+            probs = probabilities(self.model, x, self.class_names)
+            self._last = (key, (picture, x, probs))
         if self.binary:
             label = self.class_names[int(probs[self.class_names[1]] >= threshold)]
         else:
@@ -136,9 +141,14 @@ class PhotoClassifier(ExplorerBase):
     def draw(self, result: dict, fig) -> None:
         """Picture (left), model input (middle), probabilities (right)."""
         if result.get("empty"):
+            fig.clear()
+            self._panels = None
             fig.text(0.5, 0.5, EMPTY, ha="center", va="center", fontsize=12, color="#555")
             return
-        a, b, c = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.4]})
+        # axes kept between updates (ExplorerBase.panels): making them was most of draw
+        a, b, c = self.panels(fig, 3, width_ratios=[1, 1, 1.4], left=0.02, right=0.97,
+                              bottom=0.18, top=0.82, wspace=0.35)
+        c.containers.clear()            # the last draw's bars (panels() removed their patches)
         grey = dict(cmap="gray", vmin=0, vmax=255) if self.channels == 1 else {}
         pic = result["picture"]
         a.imshow(pic[..., 0] if self.channels == 1 else pic, **grey)
@@ -156,7 +166,8 @@ class PhotoClassifier(ExplorerBase):
         colours = ["#1f77b4" if n == result["label"] else "#bbb" for n in names]
         c.barh(names, values, color=colours)
         c.set_xlim(0, 1)
-        c.invert_yaxis()
+        c.set_xticks(np.linspace(0, 1, 6), [f"{t:.1f}" for t in np.linspace(0, 1, 6)])
+        c.set_ylim(len(names) - 0.5, -0.5)      # first class on top
         for i, v in enumerate(values):
             c.text(0.98, i, f"{v:.3f}", va="center", ha="right", fontsize=9)
         if self.binary:
@@ -166,7 +177,15 @@ class PhotoClassifier(ExplorerBase):
         else:
             c.set_xlabel("probability", fontsize=9)
         c.set_title(f"prediction: {result['label']}", fontsize=10)
-        fig.subplots_adjust(left=0.02, right=0.97, bottom=0.18, top=0.82, wspace=0.35)
+
+
+def _file_key(source):
+    """``(path, modification time, size)`` of a picture file, None if it is not one."""
+    try:
+        stat = os.stat(source)
+    except (TypeError, ValueError, OSError):
+        return None
+    return (os.fspath(source), stat.st_mtime_ns, stat.st_size)
 
 
 def _upload_name(upload) -> str:

@@ -70,12 +70,14 @@ def draw_vgg_diagram(ax, rows: list[dict], title: str | None = None) -> None:
     7×7 stays visible next to 224×224); each kind of layer has an Okabe-Ito
     colour and a hatch (3×3 convolutions blue ``//``, 1×1 ones light blue
     ``..``, poolings grey, LRN yellow ``xx``, dense layers orange ``\\``),
-    named in a legend.
+    named in a legend. A stage's convolutions all have the same number of
+    filters, written once above the stage (one label per box was most of the
+    diagram's drawing time).
     """
     from matplotlib.patches import Rectangle
 
     first = rows[0]["output_shape"][0] if rows else 1
-    x, block, seen = 0.0, None, {}
+    x, block, seen, filters = 0.0, None, {}, {}   # filters: block -> [x0, x1, top, units]
     for row in rows:
         if row["kind"] == "flatten":
             continue
@@ -90,7 +92,10 @@ def draw_vgg_diagram(ax, rows: list[dict], title: str | None = None) -> None:
         else:
             height = 1.6 * np.sqrt(row["output_shape"][0] / first) + 0.2
             kind = "conv1" if row["kind"] == "conv" and row["kernel"] == 1 else row["kind"]
-            label = str(row["units"]) if row["kind"] == "conv" else ""
+            label = ""
+            if row["kind"] == "conv":
+                span = filters.setdefault(block, [x, x, 0.0, row["units"]])
+                span[1], span[2] = x + 0.8, max(span[2], height / 2)
         patch = Rectangle((x, -height / 2), 0.8, height, facecolor=COLOURS[kind],
                           edgecolor="black", linewidth=0.4, hatch=HATCHES[kind],
                           label=KIND_NAMES[kind] if kind not in seen else None)
@@ -100,6 +105,8 @@ def draw_vgg_diagram(ax, rows: list[dict], title: str | None = None) -> None:
             ax.text(x + 0.4, height / 2 + 0.08, label, ha="center", va="bottom", fontsize=9,
                     rotation=90)
         x += 1.0
+    for x0, x1, top, units in filters.values():
+        ax.text((x0 + x1) / 2, top + 0.08, str(units), ha="center", va="bottom", fontsize=9)
     ax.set_xlim(-0.5, max(x, 1) + 0.5)
     ax.set_ylim(-1.3, 2.6)
     ax.axis("off")
@@ -197,7 +204,10 @@ class VGGExplorer(ExplorerBase):
             self.table.value = layer_table_html(self.result["rows"]) if self.result else ""
 
     def draw(self, result: dict, fig) -> None:
-        ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.3, 1]})
+        # axes kept between updates (ExplorerBase.panels): making them was half the time
+        ax1, ax2 = self.panels(fig, 2, width_ratios=[2.3, 1], left=0.01, right=0.98,
+                               bottom=0.12, top=0.9, wspace=0.15)
+        ax2.containers.clear()      # the last draw's bars (panels() removed their patches)
         title = (f"VGG {result['config']}: {result['weight_layers']} weight layers, "
                  f"{result['params'] / 1e6:.1f} M parameters, "
                  f"{result['macs'] / 1e9:.2f} G MACs (paper at 224 px: "
@@ -213,11 +223,14 @@ class VGGExplorer(ExplorerBase):
         ax2.barh(y + 0.2, 100 * macs / max(macs.sum(), 1), 0.4, label="MACs",
                  color=COLOURS["conv"], edgecolor="black", linewidth=0.4, hatch="//")
         ax2.set_yticks(y, labels)
-        ax2.invert_yaxis()
+        ax2.set_ylim(len(stages) - 0.5, -0.5)      # block 1 on top
+        ax2.set_xlim(0, 100)
+        ax2.set_xticks(range(0, 101, 20), [str(t) for t in range(0, 101, 20)])  # fixed text
         ax2.set_xlabel("share of the total (%)")
         ax2.set_ylabel("block")
-        ax2.legend(fontsize=9, loc="lower right")
-        fig.subplots_adjust(left=0.01, right=0.98, bottom=0.12, top=0.9, wspace=0.15)
+        # upper right: the early blocks' shares stay small there (the dense
+        # layers' parameters, bottom row, were hidden by a lower-right legend)
+        ax2.legend(fontsize=9, loc="upper right")
 
 
 def _as_model_input(image, shape) -> np.ndarray:
@@ -317,19 +330,39 @@ class FeatureMapExplorer(ExplorerBase):
             lo, hi = float(m.min()), float(m.max())
             r, c = (i // ncols) * (h + 1), (i % ncols) * (w + 1)
             mosaic[r:r + h, c:c + w] = (m - lo) / (hi - lo) if hi > lo else 0.0
-        ax_in, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 3.2]})
-        img = self.image
-        ax_in.imshow(img[..., 0] if img.shape[-1] == 1 else img,
-                     cmap="gray" if img.shape[-1] == 1 else None)
-        ax_in.set_title("input", fontsize=9)
-        ax.imshow(mosaic, cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
-        if h >= 6:
-            for i, ch in enumerate(result["channels"]):
-                ax.text((i % ncols) * (w + 1), (i // ncols) * (h + 1), f"#{ch}",
-                        fontsize=6, color="white", va="top")
-        for a in (ax_in, ax):
-            a.axis("off")
+        art = getattr(self, "_art", None)
+        if art is None or art["fig"] is not fig or fig.axes != art["axes"]:
+            # made once: the axes, the input image, the mosaic image; later draws
+            # change their data (re-making them was a third of an update)
+            fig.clear()
+            ax_in, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 3.2]})
+            fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05)
+            img = self.image
+            ax_in.imshow(img[..., 0] if img.shape[-1] == 1 else img,
+                         cmap="gray" if img.shape[-1] == 1 else None)
+            ax_in.set_title("input", fontsize=9)
+            for a in (ax_in, ax):
+                a.axis("off")
+            art = self._art = {
+                "fig": fig, "axes": [ax_in, ax], "labels": [],
+                "maps": ax.imshow(mosaic, cmap="viridis", vmin=0, vmax=1,
+                                  interpolation="nearest"),
+                "title": ax.set_title("", fontsize=9)}
+            self._panels = (ax_in, ax)      # ExplorerBase: keep the axes, do not clear
+        ax = art["axes"][1]
+        art["maps"].set_data(mosaic)
+        art["maps"].set_extent((-0.5, mosaic.shape[1] - 0.5, mosaic.shape[0] - 0.5, -0.5))
+        ax.set_xlim(-0.5, mosaic.shape[1] - 0.5)
+        ax.set_ylim(mosaic.shape[0] - 0.5, -0.5)
+        labels = art["labels"]
+        shown = result["channels"] if h >= 6 else []
+        while len(labels) < len(shown):          # text artists reused, made when needed
+            labels.append(ax.text(0, 0, "", fontsize=9, color="white", va="top"))
+        for i, label in enumerate(labels):
+            label.set_visible(i < len(shown))
+            if i < len(shown):
+                label.set_position(((i % ncols) * (w + 1), (i // ncols) * (h + 1)))
+                label.set_text(f"#{shown[i]}")
         c_total = result["shape"][-1]
-        ax.set_title(f"{result['layer']}: {h}×{w}×{c_total}, the {n} most active channels "
-                     "(each scaled to its own range)", fontsize=9)
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05)
+        art["title"].set_text(f"{result['layer']}: {h}×{w}×{c_total}, the {n} most active "
+                              "channels (each scaled to its own range)")
