@@ -25,12 +25,11 @@ Examples
 """
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
 from cnnlab import ops
-from cnnlab._validate import check_choice, check_int, check_pair
+from cnnlab._validate import check_choice, check_int, check_number, check_pair, check_seed
 from cnnlab.ops._geometry import pad_hw, window_geometry
 from cnnlab.ops.conv import _im2col
 from cnnlab.scratch.initializers import INITIALIZERS, initialize
@@ -39,10 +38,7 @@ __all__ = ["Layer", "Conv2D", "MaxPool2D", "ReLU", "Flatten", "Dense", "Dropout"
 
 
 def _seed(seed):
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
-                             or seed < 0):
-        raise ValueError(f"`seed` must be None or an integer >= 0. Received: seed={seed!r}.")
-    return None if seed is None else int(seed)
+    return check_seed("seed", seed)
 
 
 def _shape(shape) -> tuple:
@@ -97,8 +93,9 @@ class Layer:
         self._cache = None
 
     # -- to implement --------------------------------------------------------
-    def _output_shape(self, input_shape: tuple) -> tuple:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _output_shape(self, input_shape: tuple) -> tuple:
+        """The output shape for ``input_shape`` (default: the same, as for ReLU)."""
+        return input_shape
 
     def _create(self, dtype) -> None:
         """Create the parameters (after the shapes are known)."""
@@ -107,8 +104,9 @@ class Layer:
         """The constructor arguments (saved with a model)."""
         return {}
 
-    def keras_layer(self, keras, dtype):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def keras_layer(self, keras, dtype):
+        """The Keras layer of the same name with the same arguments (:meth:`config`)."""
+        return getattr(keras.layers, type(self).__name__)(**self.config(), dtype=dtype)
 
     # -- machinery -----------------------------------------------------------
     def build(self, input_shape, dtype="float32") -> tuple:
@@ -318,18 +316,12 @@ class ReLU(Layer):
     array([[0., 2.]])
     """
 
-    def _output_shape(self, input_shape):
-        return input_shape
-
     def _forward(self, x, training):
         self._cache = x if training else None
         return ops.relu(x)
 
     def _backward(self, dy):
         return ops.relu_backward(dy, self._cache)
-
-    def keras_layer(self, keras, dtype):
-        return keras.layers.ReLU(dtype=dtype)
 
 
 class Flatten(Layer):
@@ -350,9 +342,6 @@ class Flatten(Layer):
 
     def _backward(self, dy):
         return ops.flatten_backward(dy, self._cache)
-
-    def keras_layer(self, keras, dtype):
-        return keras.layers.Flatten(dtype=dtype)
 
 
 class Dense(Layer):
@@ -434,15 +423,9 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, seed: int | None = None):
         super().__init__()
-        if (isinstance(rate, bool) or not isinstance(rate, numbers.Real)
-                or not 0 <= rate < 1):
-            raise ValueError(f"`rate` must be a number in [0, 1). Received: rate={rate!r}.")
-        self.rate = float(rate)
+        self.rate = check_number("rate", rate, 0, 1, high_open=True)
         self.seed = _seed(seed)
         self.rng = np.random.default_rng(self.seed)
-
-    def _output_shape(self, input_shape):
-        return input_shape
 
     def _forward(self, x, training):
         if not training:
@@ -461,9 +444,6 @@ class Dropout(Layer):
 
     def label(self):
         return f"Dropout({self.rate:g})"
-
-    def keras_layer(self, keras, dtype):
-        return keras.layers.Dropout(self.rate, seed=self.seed, dtype=dtype)
 
 
 #: layer classes by name, for loading saved models

@@ -27,22 +27,16 @@ array([ 0.9, -0.9])
 """
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
+from cnnlab._validate import check_number
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam"]
 
 
 def _positive(name, value, *, below_one=False, zero_ok=False):
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if ok:
-        ok = (value >= 0 if zero_ok else value > 0) and (not below_one or value < 1)
-    if not ok:
-        rule = "in [0, 1)" if below_one and zero_ok else "in (0, 1)" if below_one else \
-            ">= 0" if zero_ok else "> 0"
-        raise ValueError(f"`{name}` must be a number {rule}. Received: {name}={value!r}.")
-    return float(value)
+    return check_number(name, value, 0, 1 if below_one else None, low_open=not zero_ok,
+                        high_open=True)
 
 
 def _as_keras(value: float, dtype):
