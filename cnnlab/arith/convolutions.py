@@ -115,7 +115,8 @@ def dilated_receptive_fields(dilations: Sequence[int], kernel: int = 3) -> list[
     [3, 7, 15, 31]
     """
     kernel = check_int("kernel", kernel, 1)
-    return [r for r, _ in receptive_field([(kernel, 1, d) for d in check_ints("dilations", dilations)])]
+    layers = [(kernel, 1, d) for d in check_ints("dilations", dilations)]
+    return [r for r, _ in receptive_field(layers)]
 
 
 def dilated_coverage(dilations: Sequence[int], kernel: int = 3) -> list[int]:

@@ -46,7 +46,8 @@ from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 
-from cnnlab._validate import IMAGE_SHAPE, check_choice, check_int, check_ints, check_number, check_shape
+from cnnlab._validate import (IMAGE_SHAPE, check_choice, check_int, check_ints, check_number,
+                              check_shape)
 
 __all__ = ["ParamCounts", "small_base", "new_head", "freeze", "unfreeze", "freeze_up_to",
            "blocks", "block_of", "leaf_layers", "param_counts", "trainable_layers",

@@ -25,6 +25,7 @@ Examples
 """
 from __future__ import annotations
 
+import inspect
 
 import numpy as np
 
@@ -101,8 +102,10 @@ class Layer:
         """Create the parameters (after the shapes are known)."""
 
     def config(self) -> dict:
-        """The constructor arguments (saved with a model)."""
-        return {}
+        """The constructor arguments (saved with a model), read back from the attributes
+        of the same names."""
+        names = inspect.signature(type(self).__init__).parameters
+        return {name: getattr(self, name) for name in names if name != "self"}
 
     def keras_layer(self, keras, dtype):
         """The Keras layer of the same name with the same arguments (:meth:`config`)."""
@@ -246,11 +249,6 @@ class Conv2D(Layer):
         h, wd = self.input_shape[:2]
         return dxp[:, top:top + h, left:left + wd, :]
 
-    def config(self):
-        return {"filters": self.filters, "kernel_size": self.kernel_size,
-                "strides": self.strides, "padding": self.padding, "seed": self.seed,
-                "kernel_initializer": self.kernel_initializer}
-
     def label(self):
         extra = "" if self.strides == (1, 1) else f", strides {self.strides[0]}x{self.strides[1]}"
         extra += ", same" if self.padding == "same" else ""
@@ -296,9 +294,6 @@ class MaxPool2D(Layer):
 
     def _backward(self, dy):
         return ops.max_pool2d_backward(dy, self._cache, self.pool_size)
-
-    def config(self):
-        return {"pool_size": self.pool_size}
 
     def label(self):
         return f"MaxPool2D({self.pool_size[0]}x{self.pool_size[1]})"
@@ -392,10 +387,6 @@ class Dense(Layer):
         self.grads = {"kernel": dw, "bias": db}
         return dx if self.input_gradient else None
 
-    def config(self):
-        return {"units": self.units, "seed": self.seed,
-                "kernel_initializer": self.kernel_initializer}
-
     def label(self):
         return f"Dense({self.units})"
 
@@ -438,9 +429,6 @@ class Dropout(Layer):
 
     def _backward(self, dy):
         return ops.dropout_backward(dy, self._cache, self.rate)
-
-    def config(self):
-        return {"rate": self.rate, "seed": self.seed}
 
     def label(self):
         return f"Dropout({self.rate:g})"
