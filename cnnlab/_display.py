@@ -59,6 +59,63 @@ def format_value(value) -> str:
     return str(value)
 
 
+_ALIGN = {"l": "left", "r": "right", "c": "center"}
+
+
+def html_table(rows, header=None, *, align: str = "", footer=None, row_headers: bool = False,
+               escape: bool = True, attrs: str = "", caption: str | None = None) -> str:
+    """An HTML table of ``rows`` (sequences of cells), as every cnnlab object shows one.
+
+    Parameters
+    ----------
+    rows : iterable of sequences
+        The body; each cell is shown as ``str(cell)``.
+    header, footer : sequence, optional
+        A heading row (``<thead>``) and a totals row (``<tfoot>``).
+    align : str, optional
+        One letter per column, ``"l"``, ``"r"`` or ``"c"``; missing columns are
+        left-aligned (Jupyter would right-align them).
+    row_headers : bool, optional
+        The first cell of each row names it (``<th>``): a name–value table.
+    escape : bool, optional
+        Escape the cells (default); ``False`` when they are HTML already.
+    attrs : str, optional
+        Attributes of ``<table>``, e.g. ``"class='cnnlab-progress'"``.
+    caption : str, optional
+        Plain text under the table.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> html_table([["conv1", 320]], ["layer", "parameters"], align="lr")[:60]
+    "<table><thead><tr><th style='text-align:left'>layer</th><th "
+    >>> html_table([["a<b", 1]]).count("&lt;")
+    1
+    """
+    def row(cells, head=False):
+        out = []
+        for i, cell in enumerate(cells):
+            tag = "th" if head or (row_headers and i == 0) else "td"
+            side = _ALIGN[align[i] if i < len(align) else "l"]
+            text = html.escape(str(cell)) if escape else str(cell)
+            top = ";vertical-align:top" if row_headers else ""
+            out.append(f"<{tag} style='text-align:{side}{top}'>{text}</{tag}>")
+        return "<tr>" + "".join(out) + "</tr>"
+
+    parts = [f"<table{' ' + attrs if attrs else ''}>"]
+    if caption is not None:
+        parts.append(f"<caption style='caption-side:bottom'>{html.escape(caption)}</caption>")
+    if header is not None:
+        parts.append(f"<thead>{row(header, True)}</thead>")
+    parts.append("<tbody>" + "".join(row(r) for r in rows) + "</tbody>")
+    if footer is not None:
+        parts.append(f"<tfoot>{row(footer, True)}</tfoot>")
+    return "".join(parts) + "</table>"
+
+
 class Labelled(dict):
     """A dict of named values that displays as a table (see :func:`show`)."""
 
@@ -68,11 +125,8 @@ class Labelled(dict):
         return ("\n" if nested else " · ").join(rows)
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(str(name))}</th>"
-            f"<td style='text-align:right'>{html.escape(format_value(v))}</td></tr>"
-            for name, v in self.items())
-        return f"<table>{rows}</table>"
+        return html_table([(name, format_value(v)) for name, v in self.items()], align="lr",
+                          row_headers=True)
 
 
 def show(mapping: dict | None = None, /, **values) -> Labelled:

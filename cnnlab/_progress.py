@@ -30,6 +30,7 @@ import os
 import sys
 import threading
 import time
+from cnnlab._validate import check_choice
 
 MODES = ("auto", "notebook", "terminal", "lines", "off")
 
@@ -81,9 +82,7 @@ def resolve_mode(mode: str = "auto") -> str:
     >>> resolve_mode("auto") in ("terminal", "lines")
     True
     """
-    if mode not in MODES:
-        raise ValueError(f"`mode` must be one of {', '.join(map(repr, MODES))}. "
-                         f"Received: mode={mode!r}.")
+    check_choice("mode", mode, MODES)
     if mode != "auto":
         return mode
     if in_notebook():

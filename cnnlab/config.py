@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import random
 
+from cnnlab._validate import check_choice
+
 __version__ = "0.1.0"
 PROFILES = ("full", "ci")
 REPOSITORY = "cnnlab/cnnlab"          # GitHub owner/name used by Colab badges
@@ -29,10 +31,7 @@ def profile() -> str:
     True
     """
     value = os.environ.get("CNNLAB_PROFILE", "full").strip().lower() or "full"
-    if value not in PROFILES:
-        raise ValueError("`CNNLAB_PROFILE` must be one of 'full', 'ci'. "
-                         f"Received: CNNLAB_PROFILE={value!r}.")
-    return value
+    return check_choice("CNNLAB_PROFILE", value, PROFILES)
 
 
 def by_profile(*, full, ci, profile: str | None = None):
@@ -51,9 +50,7 @@ def by_profile(*, full, ci, profile: str | None = None):
     5000
     """
     active = globals()["profile"]() if profile is None else profile
-    if active not in PROFILES:
-        raise ValueError("`profile` must be one of 'full', 'ci'. "
-                         f"Received: profile={active!r}.")
+    check_choice("profile", active, PROFILES)
     return ci if active == "ci" else full
 
 

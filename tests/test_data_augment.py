@@ -96,7 +96,7 @@ def test_flip_only_mirrors():
     (dict(brightness=True), "`brightness` must be a number in [0, 1]"),
     (dict(flip="yes"), "`flip` must be True or False. Received: flip='yes'."),
     (dict(fill_mode="mirror"), "`fill_mode` must be one of 'reflect', 'wrap', 'constant', 'nearest'"),
-    (dict(seed=-1), "`seed` must be an integer >= 0. Received: seed=-1."),
+    (dict(seed=-1), "`seed` must be None or an integer >= 0. Received: seed=-1."),
 ])
 def test_errors_name_the_argument_and_range(kwargs, message):
     with pytest.raises(ValueError) as err:

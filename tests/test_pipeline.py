@@ -103,7 +103,8 @@ def test_bad_arguments():
         as_dataset(x, y, batch_size=0)
     with pytest.raises(ValueError, match="`augment` must be a callable"):
         as_dataset(x, y, augment="flip")
-    with pytest.raises(ValueError, match="`seed` must be an integer or None"):
+    with pytest.raises(ValueError, match=r"`seed` must be None or an integer >= 0\. "
+                                         r"Received: seed=1\.5\."):
         as_dataset(x, y, seed=1.5)
 
 
@@ -186,5 +187,6 @@ def test_segmentation_bad_arguments():
     x, masks = _pairs(4)
     with pytest.raises(ValueError, match="`batch_size` must be an integer >= 1"):
         segmentation_dataset(x, masks, batch_size=0)
-    with pytest.raises(ValueError, match="`seed` must be an integer or None"):
+    with pytest.raises(ValueError, match=r"`seed` must be None or an integer >= 0\. "
+                                         r"Received: seed='0'\."):
         segmentation_dataset(x, masks, seed="0")

@@ -32,7 +32,7 @@ from __future__ import annotations
 from math import ceil
 from typing import Sequence, Union
 
-from cnnlab._validate import check_choice, check_int, check_padding, check_pair
+from cnnlab._validate import check_choice, check_int, check_ints, check_padding, check_pair
 from cnnlab.arith._args import axes, check_bool, check_shape
 from cnnlab.arith.macs import conv_macs
 from cnnlab.arith.params import conv_params, depthwise_params, separable_params
@@ -84,18 +84,6 @@ def dilated_span(kernel: IntOrPair, dilation: IntOrPair = 1) -> int | tuple[int,
     return out if paired else out[0]
 
 
-def _dilations(dilations) -> list[int]:
-    if (isinstance(dilations, (str, bytes)) or not isinstance(dilations, Sequence)
-            or len(dilations) == 0):
-        raise ValueError("`dilations` must be a non-empty sequence of integers >= 1. "
-                         f"Received: dilations={dilations!r}.")
-    try:
-        return [check_int("dilations", d, 1) for d in dilations]
-    except ValueError:
-        raise ValueError("`dilations` must be a non-empty sequence of integers >= 1. "
-                         f"Received: dilations={dilations!r}.") from None
-
-
 def dilated_receptive_fields(dilations: Sequence[int], kernel: int = 3) -> list[int]:
     """Receptive field after each layer of a stack of stride-1 dilated convolutions.
 
@@ -127,7 +115,8 @@ def dilated_receptive_fields(dilations: Sequence[int], kernel: int = 3) -> list[
     [3, 7, 15, 31]
     """
     kernel = check_int("kernel", kernel, 1)
-    return [r for r, _ in receptive_field([(kernel, 1, d) for d in _dilations(dilations)])]
+    layers = [(kernel, 1, d) for d in check_ints("dilations", dilations)]
+    return [r for r, _ in receptive_field(layers)]
 
 
 def dilated_coverage(dilations: Sequence[int], kernel: int = 3) -> list[int]:
@@ -141,10 +130,8 @@ def dilated_coverage(dilations: Sequence[int], kernel: int = 3) -> list[int]:
 
     Parameters
     ----------
-    dilations : sequence of int
-        Dilation rate of each layer, input first.
-    kernel : int, optional
-        Kernel size of every layer (default 3).
+    dilations, kernel
+        As in :func:`dilated_receptive_fields`.
 
     Returns
     -------
@@ -165,7 +152,7 @@ def dilated_coverage(dilations: Sequence[int], kernel: int = 3) -> list[int]:
     """
     kernel = check_int("kernel", kernel, 1)
     counts = [1]
-    for d in _dilations(dilations):
+    for d in check_ints("dilations", dilations):
         out = [0] * (len(counts) + d * (kernel - 1))
         for i, c in enumerate(counts):
             for t in range(kernel):

@@ -27,10 +27,10 @@ Examples
 """
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
-from cnnlab._validate import check_int
+from cnnlab._validate import check_choice, check_int, check_ints, check_number
+from cnnlab.arith._totals import summed
 
 #: Layers per dense block of the ImageNet DenseNets (growth rate 32)
 DENSENET_BLOCKS = {121: (6, 12, 24, 16), 169: (6, 12, 32, 32), 201: (6, 12, 48, 32),
@@ -41,27 +41,11 @@ RESNET_BLOCKS = {50: (3, 4, 6, 3), 101: (3, 4, 23, 3), 152: (3, 8, 36, 3)}
 
 
 def _check_compression(compression) -> float:
-    if (isinstance(compression, bool) or not isinstance(compression, numbers.Real)
-            or not 0 < compression <= 1):
-        raise ValueError("`compression` must be a number in (0, 1]. "
-                         f"Received: compression={compression!r}.")
-    return float(compression)
+    return check_number("compression", compression, 0, 1, low_open=True)
 
 
 def _check_blocks(blocks) -> tuple:
-    try:
-        blocks = tuple(blocks)
-    except TypeError:
-        raise ValueError("`blocks` must be a non-empty sequence of integers >= 1. "
-                         f"Received: blocks={blocks!r}.") from None
-    if not blocks:
-        raise ValueError("`blocks` must be a non-empty sequence of integers >= 1. "
-                         f"Received: blocks={blocks!r}.")
-    for b in blocks:
-        if isinstance(b, bool) or not isinstance(b, numbers.Integral) or b < 1:
-            raise ValueError("`blocks` must be a non-empty sequence of integers >= 1. "
-                             f"Received: blocks={blocks!r}.")
-    return tuple(int(b) for b in blocks)
+    return check_ints("blocks", blocks)
 
 
 def layer_input_channels(k0: int, growth_rate: int, layer: int) -> int:
@@ -211,30 +195,18 @@ class DenseNetCost:
 
     stages: tuple
 
-    @property
-    def params(self) -> int:
-        """Total parameters (Keras' ``count_params()``)."""
-        return sum(s.params for s in self.stages)
+    params = summed("stages", "params", "Total parameters (Keras' ``count_params()``).")
+    connections = summed("stages", "connections",
+                         "Direct connections summed over the blocks (paper's count).")
+    concat_values = summed("stages", "concat_values",
+                           "Activation values the blocks' concatenations write (one image).")
+    unique_values = summed("stages", "unique_values", "Activation values if each feature "
+                           "map is stored once (shared memory).")
 
     @property
     def channels(self) -> list:
         """``(name, channels)`` after the stem, each block and each transition."""
         return [(s.name, s.out_channels) for s in self.stages if s.kind != "top"]
-
-    @property
-    def connections(self) -> int:
-        """Direct connections summed over the blocks (paper's count)."""
-        return sum(s.connections for s in self.stages)
-
-    @property
-    def concat_values(self) -> int:
-        """Activation values the blocks' concatenations write (one image)."""
-        return sum(s.concat_values for s in self.stages)
-
-    @property
-    def unique_values(self) -> int:
-        """Activation values if each feature map is stored once (shared memory)."""
-        return sum(s.unique_values for s in self.stages)
 
 
 def densenet_cost(blocks=(6, 12, 24, 16), growth_rate: int = 32, *, input_size: int = 224,
@@ -284,8 +256,7 @@ def densenet_cost(blocks=(6, 12, 24, 16), growth_rate: int = 32, *, input_size: 
     check_int("classes", classes, 1)
     k0 = 2 * k if stem_filters is None else check_int("stem_filters", stem_filters, 1)
     _check_compression(compression)
-    if stem not in ("imagenet", "cifar"):
-        raise ValueError(f"`stem` must be one of 'imagenet', 'cifar'. Received: stem={stem!r}.")
+    check_choice("stem", stem, ("imagenet", "cifar"))
     if stem == "imagenet":
         size = (size + 1) // 2                  # 7x7 stride 2 with 3 pixels of padding
         size = (size + 2 - 3) // 2 + 1          # 3x3 max pool stride 2, 1 pixel of padding

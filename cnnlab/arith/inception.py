@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cnnlab._validate import check_int, check_shape
+from cnnlab.arith._totals import summed
 
 BRANCHES = ("1x1", "3x3", "5x5", "pool")
 
@@ -54,15 +55,8 @@ class BranchCost:
     convs: tuple
     out_channels: int
 
-    @property
-    def macs(self) -> int:
-        """Total multiply–accumulates of the branch."""
-        return sum(c.macs for c in self.convs)
-
-    @property
-    def params(self) -> int:
-        """Total parameters (weights and biases) of the branch."""
-        return sum(c.params for c in self.convs)
+    macs = summed("convs", "macs", "Total multiply–accumulates of the branch.")
+    params = summed("convs", "params", "Total parameters (weights and biases) of the branch.")
 
 
 @dataclass(frozen=True)
@@ -73,20 +67,10 @@ class InceptionCost:
     branches: tuple
     bottleneck: bool
 
-    @property
-    def macs(self) -> int:
-        """Total multiply–accumulates of the module."""
-        return sum(b.macs for b in self.branches)
-
-    @property
-    def params(self) -> int:
-        """Total parameters of the module."""
-        return sum(b.params for b in self.branches)
-
-    @property
-    def out_channels(self) -> int:
-        """Channels after concatenating the branches."""
-        return sum(b.out_channels for b in self.branches)
+    macs = summed("branches", "macs", "Total multiply–accumulates of the module.")
+    params = summed("branches", "params", "Total parameters of the module.")
+    out_channels = summed("branches", "out_channels", "Channels after concatenating the "
+                          "branches.")
 
     @property
     def output_shape(self) -> tuple:

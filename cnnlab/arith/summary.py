@@ -156,15 +156,7 @@ class Summary:
         return None if acts is None else acts * dtype_bytes
 
     def weight_bytes(self, dtype_bytes: int = 4) -> int:
-        """Bytes of all weights (float32: ``dtype_bytes=4``).
-
-        Examples
-        --------
-        >>> Summary([{"name": "d", "output_shape": (10,), "params": 110,
-        ...           "trainable": 110, "non_trainable": 0, "macs": 100,
-        ...           "activations": 10, "receptive_field": None}]).weight_bytes()
-        440
-        """
+        """Bytes of all weights (float32: ``dtype_bytes=4``); example under :meth:`bytes`."""
         dtype_bytes = check_int("dtype_bytes", dtype_bytes, 1)
         return self.totals["params"] * dtype_bytes
 
@@ -173,10 +165,11 @@ class Summary:
 
         Examples
         --------
-        >>> Summary([{"name": "d", "output_shape": (10,), "params": 110,
-        ...           "trainable": 110, "non_trainable": 0, "macs": 100,
-        ...           "activations": 10, "receptive_field": None}]).bytes()
-        {'weights': 440, 'activations': 40}
+        >>> s = Summary([{"name": "d", "output_shape": (10,), "params": 110,
+        ...               "trainable": 110, "non_trainable": 0, "macs": 100,
+        ...               "activations": 10, "receptive_field": None}])
+        >>> s.weight_bytes(), s.bytes()
+        (440, {'weights': 440, 'activations': 40})
         """
         return {"weights": self.weight_bytes(dtype_bytes),
                 "activations": self.activation_bytes(dtype_bytes)}
@@ -217,19 +210,11 @@ class Summary:
     def _repr_html_(self) -> str:
         import html
 
-        def tr(cells, tag="td"):
-            out = []
-            for i, c in enumerate(cells):
-                align = "left" if i < 2 else "right"
-                out.append(f'<{tag} style="text-align:{align}">{html.escape(c)}</{tag}>')
-            return "<tr>" + "".join(out) + "</tr>"
+        from cnnlab._display import html_table
 
-        head = tr([title for _, title in _COLUMNS], "th")
-        body = "".join(tr(_cells(r)) for r in self.rows)
-        foot = tr(self._total_cells(), "th")
-        return (f'<div class="cnnlab-summary"><b>Model: {html.escape(self.name)}</b>'
-                f"<table><thead>{head}</thead><tbody>{body}</tbody>"
-                f"<tfoot>{foot}</tfoot></table>"
+        table = html_table(map(_cells, self.rows), [title for _, title in _COLUMNS],
+                           align="ll" + "r" * len(_NUMERIC), footer=self._total_cells())
+        return (f'<div class="cnnlab-summary"><b>Model: {html.escape(self.name)}</b>{table}'
                 f"<p>{html.escape(self._memory_line())}</p></div>")
 
 

@@ -311,12 +311,11 @@ def grade(paths, lesson, *, timeout: float = 300, jobs: int = 2,
     """
     from tqdm.auto import tqdm
 
-    from cnnlab._validate import check_int
+    from cnnlab._validate import check_int, check_number
 
     lesson = lesson_id(lesson)
     check_int("jobs", jobs, minimum=1)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError(f"`timeout` must be a number of seconds > 0. Received: timeout={timeout!r}.")
+    check_number("timeout", timeout, 0, low_open=True, unit="seconds")
     questions = questions_of(lesson)
     subs = collect(paths)
     with tqdm(total=len(subs), desc=f"grading lesson {lesson}", unit="notebook",

@@ -8,7 +8,8 @@ answer is wrong, and returns quietly when it is right:
   and compare with a reference implementation;
 - :func:`expect_model`: a Keras model (or its builder): output shape, parameter
   count (with hints for missing or extra biases), a forward pass;
-- :func:`expect_true`: small experiments, checked by their outcome.
+- :func:`expect_true`: small experiments, checked by their outcome;
+- :func:`expect_items`: an answer that is a tuple of several values.
 
 Exceptions raised by the learner's code are left alone: the checker turns them
 into feedback naming the learner's line.
@@ -119,6 +120,25 @@ def expect_true(condition, hint: str) -> None:
     """
     if not bool(condition):
         raise NotYet(hint)
+
+
+def expect_items(answer, count: int, hint: str) -> tuple:
+    """Return ``answer`` as a tuple if it is a tuple or list of ``count`` items; else
+    raise :class:`NotYet` with ``hint`` (which names the items the question asks for).
+
+    Examples
+    --------
+    >>> expect_items([26, 320], 2, "Give a pair: (output side, parameters).")
+    (26, 320)
+    >>> try:
+    ...     expect_items(26, 2, "Give a pair: (output side, parameters).")
+    ... except NotYet as e:
+    ...     print(e)
+    Give a pair: (output side, parameters).
+    """
+    if not isinstance(answer, (tuple, list)) or len(answer) != count:
+        raise NotYet(hint)
+    return tuple(answer)
 
 
 # ------------------------------------------------------------------ functions

@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from cnnlab._display import html_table
 from cnnlab.check.registry import REGISTRY, lesson_of, load_bank
 
 # qid -> {"attempts": int, "passed": bool}; attempts count attempted answers only
@@ -105,15 +106,12 @@ class Progress:
         if not self.rows:
             return f"<p>{html.escape(self.text())}</p>"
         colours = {"passed": "#2e7d32", "tried": "#b26a00", "new": "#777"}
-        cells = "".join(
-            f"<tr><td>{html.escape(r['qid'])}</td><td style='text-align:left'>"
-            f"{html.escape(r['title'])}</td><td style='color:{colours[r['status']]};"
-            f"font-weight:bold'>{_MARKS[r['status']]}</td><td>{r['attempts']}</td></tr>"
-            for r in self.rows)
-        return ("<table class='cnnlab-progress'><thead><tr><th>id</th><th>title</th>"
-                "<th>status</th><th>attempts</th></tr></thead>"
-                f"<tbody>{cells}</tbody><caption style='caption-side:bottom'>"
-                f"{self.done} of {len(self.rows)} done</caption></table>")
+        rows = [(html.escape(r["qid"]), html.escape(r["title"]),
+                 f"<b style='color:{colours[r['status']]}'>{_MARKS[r['status']]}</b>",
+                 r["attempts"]) for r in self.rows]
+        return html_table(rows, ("id", "title", "status", "attempts"), align="llcr",
+                          escape=False, attrs="class='cnnlab-progress'",
+                          caption=f"{self.done} of {len(self.rows)} done")
 
 
 def progress(lesson: str | int | None = None) -> Progress:

@@ -26,6 +26,7 @@ import importlib
 import re
 from dataclasses import dataclass, field
 from typing import Callable
+from cnnlab._validate import check_number
 
 _QID = re.compile(r"^(\d{2})\.(\d+)$")
 
@@ -80,9 +81,7 @@ def question(qid: str, title: str, *, timeout: float = 10.0, expects=None):
         raise ValueError("`qid` must look like 'NN.k', e.g. '03.2'. "
                          f"Received: qid={qid!r}.")
 
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError("`timeout` must be a number of seconds > 0. "
-                         f"Received: timeout={timeout!r}.")
+    check_number("timeout", timeout, 0, low_open=True, unit="seconds")
     if isinstance(expects, str) and expects not in EXPECTS:
         raise ValueError(f"`expects` must be one of {', '.join(map(repr, EXPECTS))}, a type "
                          f"or a tuple of types. Received: expects={expects!r}.")

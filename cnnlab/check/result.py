@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from cnnlab._validate import check_choice
 
 #: the kinds of result; all but "passed" say "not yet"
 KINDS = ("passed", "hint", "unattempted", "error", "timeout", "type")
@@ -57,9 +58,7 @@ class Result:
     message: str = ""
 
     def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"`kind` must be one of {', '.join(KINDS)}. "
-                             f"Received: kind={self.kind!r}.")
+        check_choice("kind", self.kind, KINDS)
 
     @property
     def passed(self) -> bool:

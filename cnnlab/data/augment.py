@@ -30,7 +30,7 @@ import numbers
 
 import numpy as np
 
-from cnnlab._validate import check_choice, check_int
+from cnnlab._validate import check_bool, check_choice, check_int, check_number, check_seed
 
 __all__ = ["TRANSFORMS", "FILL_MODES", "IMAGE_DATA_GENERATOR_MAPPING", "augmentation",
            "rotation_factor", "shear_factor", "mapping_table",
@@ -54,18 +54,11 @@ _RANGES = {
 
 def _check_range(name: str, value) -> float:
     low, high, closed, unit = _RANGES[name]
-    ok = (not isinstance(value, bool) and isinstance(value, numbers.Real)
-          and low <= value and (value <= high if closed else value < high))
-    if not ok:
-        bracket = "]" if closed else ")"
-        raise ValueError(f"`{name}` must be a number in [{low:g}, {high:g}{bracket} "
-                         f"({unit}). Received: {name}={value!r}.")
-    return float(value)
+    return check_number(name, value, low, high, high_open=not closed, unit=unit)
 
 
 def _check_seed(seed):
-    if seed is not None:
-        check_int("seed", seed, 0)
+    check_seed("seed", seed)
     return seed
 
 
@@ -188,8 +181,7 @@ def augmentation(rotation: float = 0.0, shift: float = 0.0, shear: float = 0.0,
     values = {"rotation": rotation, "shift": shift, "shear": shear, "zoom": zoom,
               "brightness": brightness, "contrast": contrast}
     values = {key: _check_range(key, v) for key, v in values.items()}
-    if not isinstance(flip, (bool, np.bool_)):
-        raise ValueError(f"`flip` must be True or False. Received: flip={flip!r}.")
+    check_bool("flip", flip)
     check_choice("fill_mode", fill_mode, FILL_MODES)
     _check_seed(seed)
     import keras
@@ -285,13 +277,12 @@ class MappingTable(str):
 
     def _repr_html_(self):
         import html
-        cells = "".join(f"<th style='text-align:left'>{html.escape(c)}</th>"
-                        for c in self.columns)
-        rows = "".join("<tr>" + "".join(
-            f"<td style='text-align:left'>{'<code>' if c == 'argument' else ''}"
-            f"{html.escape(r[c])}{'</code>' if c == 'argument' else ''}</td>"
-            for c in self.columns) + "</tr>" for r in self.rows)
-        return f"<table><thead><tr>{cells}</tr></thead><tbody>{rows}</tbody></table>"
+
+        from cnnlab._display import html_table
+
+        code = {c: "<code>{}</code>" if c == "argument" else "{}" for c in self.columns}
+        return html_table([[code[c].format(html.escape(r[c])) for c in self.columns]
+                           for r in self.rows], map(html.escape, self.columns), escape=False)
 
 
 def mapping_table(columns=("argument", "meaning", "layer", "conversion")) -> MappingTable:
@@ -408,8 +399,7 @@ def from_image_data_generator_kwargs(*, seed: int | None = None, **old_kwargs):
             raise ValueError("`brightness_range` must be a pair [lo, hi] with 0 < lo <= hi. "
                              f"Received: brightness_range={get('brightness_range')!r}.")
     for key in ("horizontal_flip", "vertical_flip"):
-        if not isinstance(get(key, False), (bool, np.bool_)):
-            raise ValueError(f"`{key}` must be True or False. Received: {key}={get(key)!r}.")
+        check_bool(key, get(key, False))
     import keras
     from keras import layers
 

@@ -18,11 +18,10 @@ Examples
 """
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
-from cnnlab._validate import check_int
+from cnnlab._validate import check_int, check_seed
 
 __all__ = ["as_dataset", "check_images_labels", "check_images_masks",
            "segmentation_dataset"]
@@ -195,8 +194,7 @@ def as_dataset(x, y, batch_size: int = 32, shuffle: bool = True, augment=None,
 def _check_batching(batch_size, seed) -> None:
     """The `batch_size` and `seed` checks both pipelines share."""
     check_int("batch_size", batch_size, 1)
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}.")
+    check_seed("seed", seed)
 
 
 def _batched(x, targets, batch_size, shuffle, seed, cache):

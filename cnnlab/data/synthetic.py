@@ -18,7 +18,6 @@ Examples
 """
 from __future__ import annotations
 
-import numbers
 from typing import Sequence
 
 import numpy as np
@@ -146,12 +145,9 @@ def generate(n, image_size, channels, rng: np.random.Generator, *, classes=None,
     h, w = _validate.check_pair("image_size", image_size, 8)
     check_channels(channels)
     names = _check_classes(classes)
-    if (isinstance(noise, bool) or not isinstance(noise, numbers.Real)
-            or not 0 <= noise <= 1):
-        raise ValueError(f"`noise` must be a number in [0, 1]. Received: noise={noise!r}.")
+    _validate.check_number("noise", noise, 0, 1)
     _validate.check_int("clutter", clutter, 0)
-    if not isinstance(masks, (bool, np.bool_)):
-        raise ValueError(f"`masks` must be True or False. Received: masks={masks!r}.")
+    _validate.check_bool("masks", masks)
 
     k = len(names)
     labels = rng.permutation(np.arange(n) % k).astype(np.int64)

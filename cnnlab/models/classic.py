@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from cnnlab._validate import IMAGE_SHAPE, check_int, check_shape
+from cnnlab._validate import IMAGE_SHAPE, check_int, check_ints, check_number, check_shape
 
 
 def _check_shape(input_shape) -> tuple[int, int, int]:
@@ -181,9 +181,7 @@ def alexnet(input_shape=(227, 227, 3), classes: int = 1000, *, dropout: float = 
 
 
 def _check_rate(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        raise ValueError(f"`{name}` must be a number in [0, 1). Received: {name}={value!r}.")
-    return float(value)
+    return check_number(name, value, 0, 1, high_open=True)
 
 
 def small_cnn(input_shape, classes: int, filters: Sequence[int] = (32, 64),
@@ -239,14 +237,7 @@ def small_cnn(input_shape, classes: int, filters: Sequence[int] = (32, 64),
 
     shape = _check_shape(input_shape)
     check_int("classes", classes, 1)
-    try:
-        filters = tuple(filters)
-    except TypeError:
-        filters = (filters,)
-    if not filters or not all(isinstance(f, int) and not isinstance(f, bool) and f >= 1
-                              for f in filters):
-        raise ValueError("`filters` must be a non-empty sequence of integers >= 1. "
-                         f"Received: filters={filters!r}.")
+    filters = check_ints("filters", filters, scalar_ok=True)
     _check_rate("dropout", dropout)
     check_int("dense", dense, 0)
     size = min(shape[:2])

@@ -18,9 +18,8 @@ Examples
 from __future__ import annotations
 
 import itertools
-import numbers
 
-from cnnlab._validate import IMAGE_SHAPE, check_int, check_shape
+from cnnlab._validate import IMAGE_SHAPE, check_int, check_number, check_shape
 
 _COUNTER = itertools.count(1)
 
@@ -152,8 +151,7 @@ def mini_googlenet(input_shape=(32, 32, 3), classes: int = 10, *, stem_filters: 
         raise ValueError("`modules` must be a non-empty list of 6-tuples "
                          "(f1, f3_reduce, f3, f5_reduce, f5, pool_proj). "
                          f"Received: modules={modules!r}.")
-    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0 <= dropout < 1:
-        raise ValueError(f"`dropout` must be a number in [0, 1). Received: dropout={dropout!r}.")
+    check_number("dropout", dropout, 0, 1, high_open=True)
     if aux_classifier and len(modules) < 2:
         raise ValueError("`aux_classifier` needs at least two modules (it sits after the "
                          f"second). Received: modules={modules!r}.")

@@ -41,13 +41,13 @@ ParamCounts(trainable=85, frozen=1272, statistics=48)
 """
 from __future__ import annotations
 
-import numbers
 import re
 from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 
-from cnnlab._validate import IMAGE_SHAPE, check_int, check_shape
+from cnnlab._validate import (IMAGE_SHAPE, check_choice, check_int, check_ints, check_number,
+                              check_shape)
 
 __all__ = ["ParamCounts", "small_base", "new_head", "freeze", "unfreeze", "freeze_up_to",
            "blocks", "block_of", "leaf_layers", "param_counts", "trainable_layers",
@@ -143,21 +143,9 @@ def small_base(input_shape=(28, 28, 1), filters: Sequence[int] = (16, 32, 64), *
     from keras import layers
 
     shape = check_shape("input_shape", input_shape, IMAGE_SHAPE)
-    try:
-        filters = tuple(filters)
-    except TypeError:
-        filters = (filters,)
-    if not filters or not all(isinstance(f, numbers.Integral) and not isinstance(f, bool)
-                              and f >= 1 for f in filters):
-        raise ValueError("`filters` must be a non-empty sequence of integers >= 1. "
-                         f"Received: filters={filters!r}.")
-    if pooling not in (None, "avg", "max"):
-        raise ValueError("`pooling` must be None, 'avg' or 'max'. "
-                         f"Received: pooling={pooling!r}.")
-    if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) \
-            or not 0 <= momentum < 1:
-        raise ValueError("`momentum` must be a number in [0, 1). "
-                         f"Received: momentum={momentum!r}.")
+    filters = check_ints("filters", filters, scalar_ok=True)
+    check_choice("pooling", pooling, (None, "avg", "max"))
+    check_number("momentum", momentum, 0, 1, high_open=True)
     if min(shape[:2]) < 2 ** len(filters):
         raise ValueError(f"`input_shape` {shape} is too small for {len(filters)} blocks: "
                          f"each halves the maps, so height and width must be >= "
@@ -227,13 +215,8 @@ def new_head(base, classes: int, *, pooling: str = "avg", hidden: int = 0,
 
     check_int("classes", classes, 1)
     check_int("hidden", hidden, 0)
-    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) \
-            or not 0 <= dropout < 1:
-        raise ValueError("`dropout` must be a number in [0, 1). "
-                         f"Received: dropout={dropout!r}.")
-    if pooling not in ("avg", "flatten"):
-        raise ValueError("`pooling` must be 'avg' or 'flatten'. "
-                         f"Received: pooling={pooling!r}.")
+    check_number("dropout", dropout, 0, 1, high_open=True)
+    check_choice("pooling", pooling, ("avg", "flatten"))
     if not isinstance(base, keras.Model):
         raise ValueError("`base` must be a keras.Model (a convolutional base). "
                          f"Received: base of type {type(base).__name__}.")
@@ -634,10 +617,7 @@ def fine_tune(model, base=None, unfreeze_from: str | None = None,
 
     from cnnlab.models.outputs import default_loss
 
-    if (isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real)
-            or not learning_rate > 0):
-        raise ValueError("`learning_rate` must be a number > 0. "
-                         f"Received: learning_rate={learning_rate!r}.")
+    check_number("learning_rate", learning_rate, 0, low_open=True)
     if unfreeze_from is None:
         raise ValueError("`unfreeze_from` must name the first block or layer of the base "
                          "to unfreeze, e.g. 'block3'. Received: unfreeze_from=None.")

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numbers
 
-from cnnlab._validate import IMAGE_SHAPE, check_choice, check_int, check_shape
+from cnnlab._validate import IMAGE_SHAPE, check_choice, check_int, check_number, check_shape
 
 #: The six configurations of the VGG paper (Table 1), one list each.
 VGG_CONFIGS: dict[str, tuple] = {
@@ -64,11 +64,7 @@ def scaled(channels: int, width: float) -> int:
 
 
 def _check_width(width) -> float:
-    if (isinstance(width, bool) or not isinstance(width, numbers.Real)
-            or not 0 < width <= 8):
-        raise ValueError("`width` must be a number in (0, 8]. "
-                         f"Received: width={width!r}.")
-    return float(width)
+    return check_number("width", width, 0, 8, low_open=True)
 
 
 def _check_config(config):
@@ -350,8 +346,7 @@ def mini_vgg(input_shape=(32, 32, 3), classes: int = 10, config="A", width: floa
     (None, 3, 3, 64)
     """
     dense = check_int("dense", dense, 1)
-    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0 <= dropout < 1:
-        raise ValueError(f"`dropout` must be a number in [0, 1). Received: dropout={dropout!r}.")
+    check_number("dropout", dropout, 0, 1, high_open=True)
     rows = vgg_plan(config, input_shape, classes, width, True, fc_units=dense, pool_min_size=2)
     label = config.lower().replace("-", "_") if isinstance(config, str) else "custom"
     return _build(rows, input_shape, f"mini_vgg_{label}", dropout=float(dropout),

@@ -2,11 +2,10 @@
 and inverted ``dropout``."""
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
-from cnnlab._validate import check_int
+from cnnlab._validate import check_int, check_number
 
 __all__ = ["relu", "softmax", "dropout"]
 
@@ -102,9 +101,7 @@ def dropout(x, rate: float, rng: np.random.Generator, training: bool = True) -> 
     >>> dropout(np.ones(3), 0.5, np.random.default_rng(0), training=False)
     array([1., 1., 1.])
     """
-    if (isinstance(rate, bool) or not isinstance(rate, numbers.Real)
-            or not 0 <= rate < 1):
-        raise ValueError(f"`rate` must be a number in [0, 1). Received: rate={rate!r}.")
+    check_number("rate", rate, 0, 1, high_open=True)
     if not isinstance(rng, np.random.Generator):
         raise TypeError("`rng` must be a numpy.random.Generator, e.g. "
                         f"numpy.random.default_rng(0). Received: rng={rng!r}.")

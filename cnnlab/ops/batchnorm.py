@@ -19,22 +19,11 @@ Examples
 """
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
+from cnnlab._validate import check_number
 
 __all__ = ["batch_norm", "batch_norm_backward"]
-
-
-def _number(name: str, value, low: float, high: float | None, closed_high: bool) -> float:
-    ok = (not isinstance(value, bool) and isinstance(value, numbers.Real)
-          and value >= low and (high is None or (value <= high if closed_high
-                                                 else value < high)))
-    if not ok:
-        rule = (f"a number >= {low:g}" if high is None else
-                f"a number in [{low:g}, {high:g}{']' if closed_high else ')'}")
-        raise ValueError(f"`{name}` must be {rule}. Received: {name}={value!r}.")
-    return float(value)
 
 
 def _input(x) -> np.ndarray:
@@ -115,8 +104,8 @@ def batch_norm(x, gamma, beta, moving_mean, moving_var, training: bool = False,
         _per_channel(n, v, channels, x.dtype) for n, v in
         (("gamma", gamma), ("beta", beta), ("moving_mean", moving_mean),
          ("moving_var", moving_var)))
-    momentum = _number("momentum", momentum, 0.0, 1.0, True)
-    epsilon = _number("epsilon", epsilon, 0.0, None, False)
+    momentum = check_number("momentum", momentum, 0, 1)
+    epsilon = check_number("epsilon", epsilon, 0)
     if not training:
         y = (x - moving_mean) / np.sqrt(moving_var + epsilon) * gamma + beta
         return y, moving_mean.copy(), moving_var.copy()
@@ -171,7 +160,7 @@ def batch_norm_backward(dy, x, gamma, epsilon: float = 1e-3):
         raise ValueError(f"`dy` must have the shape of x, {x.shape}. "
                          f"Received: dy.shape={dy.shape}.")
     gamma = _per_channel("gamma", gamma, x.shape[-1], x.dtype)
-    epsilon = _number("epsilon", epsilon, 0.0, None, False)
+    epsilon = check_number("epsilon", epsilon, 0)
     axes = tuple(range(x.ndim - 1))
     m = x.size // x.shape[-1]
     mean = x.mean(axis=axes)

@@ -7,9 +7,9 @@ draws exactly the mask that ``dropout(x, rate, rng)`` draws from the same
 """
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
+from cnnlab._validate import check_number
 
 __all__ = ["relu_backward", "dropout_mask", "dropout_backward"]
 
@@ -43,10 +43,7 @@ def relu_backward(dy, x) -> np.ndarray:
 
 
 def _rate(rate):
-    if (isinstance(rate, bool) or not isinstance(rate, numbers.Real)
-            or not 0 <= rate < 1):
-        raise ValueError(f"`rate` must be a number in [0, 1). Received: rate={rate!r}.")
-    return float(rate)
+    return check_number("rate", rate, 0, 1, high_open=True)
 
 
 def dropout_mask(shape, rate: float, rng: np.random.Generator) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
+from cnnlab._validate import check_number
 
 __all__ = ["numerical_gradient"]
 
@@ -38,8 +39,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-5) -
     >>> np.round(g, 6)                    # d/da sum(a^2) = 2a
     array([ 2., -4.,  6.])
     """
-    if not (isinstance(eps, (int, float)) and not isinstance(eps, bool) and eps > 0):
-        raise ValueError(f"`eps` must be a number > 0. Received: eps={eps!r}.")
+    check_number("eps", eps, 0, low_open=True)
     x = np.array(x, dtype=np.float64)          # a private copy
     grad = np.zeros_like(x)
     flat, gflat = x.reshape(-1), grad.reshape(-1)

@@ -6,11 +6,11 @@ encoded give ``CategoricalCrossentropy(from_logits=True)``, the same number.
 """
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
 from cnnlab.ops._geometry import as_array
+from cnnlab._validate import check_int
 
 __all__ = ["one_hot", "softmax_cross_entropy"]
 
@@ -52,8 +52,7 @@ def one_hot(labels, classes: int) -> np.ndarray:
     array([[0., 0., 1.],
            [1., 0., 0.]], dtype=float32)
     """
-    if isinstance(classes, bool) or not isinstance(classes, numbers.Integral) or classes < 1:
-        raise ValueError(f"`classes` must be an integer >= 1. Received: classes={classes!r}.")
+    check_int("classes", classes, 1)
     y = _labels(labels, int(classes))
     out = np.zeros((y.size, int(classes)), dtype=np.float32)
     out[np.arange(y.size), y] = 1.0

@@ -5,6 +5,22 @@ its own. Windows are ``pool_size`` pixels, ``strides`` apart (``None`` means
 ``pool_size``: non-overlapping windows). Padding follows Keras/TensorFlow:
 padded positions never take part, so "same" max pooling ignores them and
 "same" average pooling divides by the number of *real* pixels in the window.
+
+Examples
+--------
+The example of lesson 02, 2×2 windows with stride 2, pooled three ways:
+
+>>> a = np.array([[12, 20, 30, 0], [8, 12, 2, 0],
+...               [34, 70, 37, 4], [112, 100, 25, 12]]).reshape(1, 4, 4, 1)
+>>> max_pool2d(a)[0, :, :, 0]
+array([[ 20,  30],
+       [112,  37]])
+>>> min_pool2d(a)[0, :, :, 0]
+array([[ 8,  0],
+       [34,  4]])
+>>> avg_pool2d(a)[0, :, :, 0]
+array([[13. ,  8. ],
+       [79. , 19.5]])
 """
 from __future__ import annotations
 
@@ -44,6 +60,15 @@ def _taps(xp, pool, strides, out_hw):
     for r in range(pool[0]):
         for c in range(pool[1]):
             yield r * pool[1] + c, tap(xp, r, c, out_hw, strides)
+
+
+def _scatter(x, pool, strides, out_hw, pads, dtype, grad_at) -> np.ndarray:
+    """A backward pass: tap ``k`` of every window adds ``grad_at(k)``; padding is cut off."""
+    (t, b), (l, r) = pads
+    dxp = np.zeros((x.shape[0], x.shape[1] + t + b, x.shape[2] + l + r, x.shape[3]), dtype)
+    for k, view in _taps(dxp, pool, strides, out_hw):
+        view += grad_at(k)
+    return dxp[:, t:t + x.shape[1], l:l + x.shape[2], :]
 
 
 def _extreme(x, pool_size, strides, padding, sign, return_index):
@@ -95,15 +120,12 @@ def max_pool2d(x, pool_size=2, strides=None, padding="valid", return_argmax=Fals
 
     Examples
     --------
-    The example of lesson 02, 2×2 windows with stride 2:
+    Where each window's winner sits, on the example of lesson 02:
 
     >>> import numpy as np
     >>> a = np.array([[12, 20, 30, 0], [8, 12, 2, 0],
     ...               [34, 70, 37, 4], [112, 100, 25, 12]])
     >>> y, k = max_pool2d(a.reshape(1, 4, 4, 1), return_argmax=True)
-    >>> y[0, :, :, 0]
-    array([[ 20,  30],
-           [112,  37]])
     >>> k[0, :, :, 0]          # 0 top-left, 1 top-right, 2 bottom-left, ...
     array([[1, 0],
            [2, 0]])
@@ -132,11 +154,9 @@ def min_pool2d(x, pool_size=2, strides=None, padding="valid", return_argmin=Fals
     Examples
     --------
     >>> import numpy as np
-    >>> a = np.array([[12, 20, 30, 0], [8, 12, 2, 0],
-    ...               [34, 70, 37, 4], [112, 100, 25, 12]])
-    >>> min_pool2d(a.reshape(1, 4, 4, 1))[0, :, :, 0]
-    array([[ 8,  0],
-           [34,  4]])
+    >>> min_pool2d(np.arange(16).reshape(1, 4, 4, 1))[0, :, :, 0]
+    array([[ 0,  2],
+           [ 8, 10]])
     """
     return _extreme(x, pool_size, strides, padding, +1, bool(return_argmin))
 
@@ -168,11 +188,6 @@ def avg_pool2d(x, pool_size=2, strides=None, padding="valid") -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> a = np.array([[12, 20, 30, 0], [8, 12, 2, 0],
-    ...               [34, 70, 37, 4], [112, 100, 25, 12]])
-    >>> avg_pool2d(a.reshape(1, 4, 4, 1))[0, :, :, 0]
-    array([[13. ,  8. ],
-           [79. , 19.5]])
     >>> avg_pool2d(np.ones((1, 3, 3, 1)), padding="same")[0, :, :, 0]
     array([[1., 1.],
            [1., 1.]])
@@ -251,11 +266,7 @@ def max_pool2d_backward(dy, x, pool_size=2, strides=None, padding="valid") -> np
     x, pool, strides, out_hw, pads = _setup(x, pool_size, strides, padding)
     dy = _check_dy(dy, x, out_hw, "max_pool2d")
     dtype = np.result_type(dy.dtype, x.dtype, np.float32)
-    (t, b), (l, r) = pads
-    dxp = np.zeros((x.shape[0], x.shape[1] + t + b, x.shape[2] + l + r, x.shape[3]), dtype)
-    for k, view in _taps(dxp, pool, strides, out_hw):
-        view += np.where(index == k, dy, 0)
-    return dxp[:, t:t + x.shape[1], l:l + x.shape[2], :]
+    return _scatter(x, pool, strides, out_hw, pads, dtype, lambda k: np.where(index == k, dy, 0))
 
 
 def avg_pool2d_backward(dy, x, pool_size=2, strides=None, padding="valid") -> np.ndarray:
@@ -287,8 +298,4 @@ def avg_pool2d_backward(dy, x, pool_size=2, strides=None, padding="valid") -> np
     dy = _check_dy(dy, x, out_hw, "avg_pool2d")
     dtype = np.result_type(dy.dtype, x.dtype, np.float32)
     share = dy / _counts(out_hw, pool, strides, pads, x.shape[1:3]).astype(dtype)
-    (t, b), (l, r) = pads
-    dxp = np.zeros((x.shape[0], x.shape[1] + t + b, x.shape[2] + l + r, x.shape[3]), dtype)
-    for _, view in _taps(dxp, pool, strides, out_hw):
-        view += share
-    return dxp[:, t:t + x.shape[1], l:l + x.shape[2], :]
+    return _scatter(x, pool, strides, out_hw, pads, dtype, lambda k: share)

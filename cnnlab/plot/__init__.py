@@ -13,7 +13,10 @@ to draw into an existing one (widgets do). Keras is imported only by
 - heatmaps: :func:`heatmap_grid`, :func:`overlay`, :func:`embedding`
 - blocks:   :func:`inception_diagram`, :func:`residual_diagram`, :func:`dense_diagram`,
   :func:`unet_diagram`
+- tables:   :func:`html_table` (the HTML table every cnnlab object shows; it lives in
+  ``cnnlab._display`` so that the bottom layer, e.g. ``arith.summary``, can use it)
 """
+from cnnlab._display import html_table
 from cnnlab.plot._figure import new_figure as figure
 from cnnlab.plot.arrays import image, matrix
 from cnnlab.plot.charts import bars, confusion_matrix
@@ -25,4 +28,5 @@ from cnnlab.plot.blocks import dense_diagram, inception_diagram, residual_diagra
 __all__ = ["bars", "channel_grid", "confusion_matrix", "conv_filters", "embedding",
            "feature_maps", "figure", "heatmap_grid", "image", "image_grid", "matrix", "overlay",
            "training_curves"]
-__all__ += ["dense_diagram", "inception_diagram", "residual_diagram", "unet_diagram"]
+__all__ += ["dense_diagram", "html_table", "inception_diagram", "residual_diagram",
+            "unet_diagram"]

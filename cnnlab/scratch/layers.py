@@ -25,12 +25,12 @@ Examples
 """
 from __future__ import annotations
 
-import numbers
+import inspect
 
 import numpy as np
 
 from cnnlab import ops
-from cnnlab._validate import check_choice, check_int, check_pair
+from cnnlab._validate import check_choice, check_int, check_number, check_pair, check_seed
 from cnnlab.ops._geometry import pad_hw, window_geometry
 from cnnlab.ops.conv import _im2col
 from cnnlab.scratch.initializers import INITIALIZERS, initialize
@@ -39,10 +39,7 @@ __all__ = ["Layer", "Conv2D", "MaxPool2D", "ReLU", "Flatten", "Dense", "Dropout"
 
 
 def _seed(seed):
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
-                             or seed < 0):
-        raise ValueError(f"`seed` must be None or an integer >= 0. Received: seed={seed!r}.")
-    return None if seed is None else int(seed)
+    return check_seed("seed", seed)
 
 
 def _shape(shape) -> tuple:
@@ -97,18 +94,22 @@ class Layer:
         self._cache = None
 
     # -- to implement --------------------------------------------------------
-    def _output_shape(self, input_shape: tuple) -> tuple:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _output_shape(self, input_shape: tuple) -> tuple:
+        """The output shape for ``input_shape`` (default: the same, as for ReLU)."""
+        return input_shape
 
     def _create(self, dtype) -> None:
         """Create the parameters (after the shapes are known)."""
 
     def config(self) -> dict:
-        """The constructor arguments (saved with a model)."""
-        return {}
+        """The constructor arguments (saved with a model), read back from the attributes
+        of the same names."""
+        names = inspect.signature(type(self).__init__).parameters
+        return {name: getattr(self, name) for name in names if name != "self"}
 
-    def keras_layer(self, keras, dtype):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def keras_layer(self, keras, dtype):
+        """The Keras layer of the same name with the same arguments (:meth:`config`)."""
+        return getattr(keras.layers, type(self).__name__)(**self.config(), dtype=dtype)
 
     # -- machinery -----------------------------------------------------------
     def build(self, input_shape, dtype="float32") -> tuple:
@@ -248,11 +249,6 @@ class Conv2D(Layer):
         h, wd = self.input_shape[:2]
         return dxp[:, top:top + h, left:left + wd, :]
 
-    def config(self):
-        return {"filters": self.filters, "kernel_size": self.kernel_size,
-                "strides": self.strides, "padding": self.padding, "seed": self.seed,
-                "kernel_initializer": self.kernel_initializer}
-
     def label(self):
         extra = "" if self.strides == (1, 1) else f", strides {self.strides[0]}x{self.strides[1]}"
         extra += ", same" if self.padding == "same" else ""
@@ -299,9 +295,6 @@ class MaxPool2D(Layer):
     def _backward(self, dy):
         return ops.max_pool2d_backward(dy, self._cache, self.pool_size)
 
-    def config(self):
-        return {"pool_size": self.pool_size}
-
     def label(self):
         return f"MaxPool2D({self.pool_size[0]}x{self.pool_size[1]})"
 
@@ -318,18 +311,12 @@ class ReLU(Layer):
     array([[0., 2.]])
     """
 
-    def _output_shape(self, input_shape):
-        return input_shape
-
     def _forward(self, x, training):
         self._cache = x if training else None
         return ops.relu(x)
 
     def _backward(self, dy):
         return ops.relu_backward(dy, self._cache)
-
-    def keras_layer(self, keras, dtype):
-        return keras.layers.ReLU(dtype=dtype)
 
 
 class Flatten(Layer):
@@ -350,9 +337,6 @@ class Flatten(Layer):
 
     def _backward(self, dy):
         return ops.flatten_backward(dy, self._cache)
-
-    def keras_layer(self, keras, dtype):
-        return keras.layers.Flatten(dtype=dtype)
 
 
 class Dense(Layer):
@@ -403,10 +387,6 @@ class Dense(Layer):
         self.grads = {"kernel": dw, "bias": db}
         return dx if self.input_gradient else None
 
-    def config(self):
-        return {"units": self.units, "seed": self.seed,
-                "kernel_initializer": self.kernel_initializer}
-
     def label(self):
         return f"Dense({self.units})"
 
@@ -434,15 +414,9 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, seed: int | None = None):
         super().__init__()
-        if (isinstance(rate, bool) or not isinstance(rate, numbers.Real)
-                or not 0 <= rate < 1):
-            raise ValueError(f"`rate` must be a number in [0, 1). Received: rate={rate!r}.")
-        self.rate = float(rate)
+        self.rate = check_number("rate", rate, 0, 1, high_open=True)
         self.seed = _seed(seed)
         self.rng = np.random.default_rng(self.seed)
-
-    def _output_shape(self, input_shape):
-        return input_shape
 
     def _forward(self, x, training):
         if not training:
@@ -456,14 +430,8 @@ class Dropout(Layer):
     def _backward(self, dy):
         return ops.dropout_backward(dy, self._cache, self.rate)
 
-    def config(self):
-        return {"rate": self.rate, "seed": self.seed}
-
     def label(self):
         return f"Dropout({self.rate:g})"
-
-    def keras_layer(self, keras, dtype):
-        return keras.layers.Dropout(self.rate, seed=self.seed, dtype=dtype)
 
 
 #: layer classes by name, for loading saved models

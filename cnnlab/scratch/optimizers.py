@@ -27,22 +27,18 @@ array([ 0.9, -0.9])
 """
 from __future__ import annotations
 
-import numbers
+import inspect
 
 import numpy as np
+
+from cnnlab._validate import check_number
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam"]
 
 
 def _positive(name, value, *, below_one=False, zero_ok=False):
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if ok:
-        ok = (value >= 0 if zero_ok else value > 0) and (not below_one or value < 1)
-    if not ok:
-        rule = "in [0, 1)" if below_one and zero_ok else "in (0, 1)" if below_one else \
-            ">= 0" if zero_ok else "> 0"
-        raise ValueError(f"`{name}` must be a number {rule}. Received: {name}={value!r}.")
-    return float(value)
+    return check_number(name, value, 0, 1 if below_one else None, low_open=not zero_ok,
+                        high_open=True)
 
 
 def _as_keras(value: float, dtype):
@@ -114,7 +110,8 @@ class Optimizer:
 
     def get_config(self) -> dict:
         """The constructor arguments, like Keras' ``get_config``."""
-        return {"learning_rate": self.learning_rate}
+        names = inspect.signature(type(self).__init__).parameters
+        return {name: getattr(self, name) for name in names if name != "self"}
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
@@ -165,10 +162,6 @@ class SGD(Optimizer):
         else:
             p += m
 
-    def get_config(self):
-        return {"learning_rate": self.learning_rate, "momentum": self.momentum,
-                "nesterov": self.nesterov}
-
 
 class RMSprop(Optimizer):
     """RMSprop, like ``keras.optimizers.RMSprop`` (no momentum, not centred).
@@ -204,10 +197,6 @@ class RMSprop(Optimizer):
         v, f = self.velocities[i], p.dtype.type
         v[...] = f(self.rho) * v + f(1 - self.rho) * np.square(g)
         p -= (lr * g) / np.sqrt(v + p.dtype.type(self.epsilon))
-
-    def get_config(self):
-        return {"learning_rate": self.learning_rate, "rho": self.rho,
-                "epsilon": self.epsilon}
 
 
 class Adam(Optimizer):
@@ -265,6 +254,3 @@ class Adam(Optimizer):
             p -= (m * alpha) / (np.sqrt(v) + f(self.epsilon))
         self.iterations = t
 
-    def get_config(self):
-        return {"learning_rate": self.learning_rate, "beta_1": self.beta_1,
-                "beta_2": self.beta_2, "epsilon": self.epsilon}

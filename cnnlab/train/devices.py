@@ -43,6 +43,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
+from cnnlab._validate import check_choice
+
 __all__ = ["Plan", "plan_devices", "list_gpus", "describe_device", "choose_strategy",
            "strategy_scope", "precision_scope", "use_mixed_precision",
            "TENSOR_CORE_CAPABILITY", "CPU_MIXED_POLICY"]
@@ -145,13 +147,8 @@ def plan_devices(gpus: Sequence[dict] | None = None, *, cpu_count: int | None = 
     >>> plan_devices(gpus=[{"name": "GTX 1080", "compute_capability": (6, 1)}])
     Plan(strategy='default', precision='float32', xla=True)
     """
-    if mixed_precision not in ("auto", True, False, *POLICIES):
-        allowed = ", ".join(repr(p) for p in ("auto", True, False, *POLICIES))
-        raise ValueError(f"`mixed_precision` must be one of {allowed}. "
-                         f"Received: mixed_precision={mixed_precision!r}.")
-    if xla not in ("auto", True, False):
-        raise ValueError("`xla` must be one of 'auto', True, False. "
-                         f"Received: xla={xla!r}.")
+    check_choice("mixed_precision", mixed_precision, ("auto", True, False, *POLICIES))
+    check_choice("xla", xla, ("auto", True, False))
     if gpus is None:
         gpus = list_gpus()
     gpus = list(gpus)

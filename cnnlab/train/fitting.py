@@ -13,7 +13,6 @@ Examples
 """
 from __future__ import annotations
 
-import numbers
 import os
 import time
 import warnings
@@ -21,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from cnnlab._validate import check_int
+from cnnlab._validate import check_int, check_number
 from cnnlab.train.devices import Plan, plan_devices
 from cnnlab.train.result import TrainResult
 
@@ -144,10 +143,7 @@ def fit(model, train, validation=None, epochs: int = 5, batch_size: int = 32,
     check_int("batch_size", batch_size, 1)
     if seed is not None:
         check_int("seed", seed, 0)
-    if (isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real)
-            or not learning_rate > 0):
-        raise ValueError("`learning_rate` must be a number > 0. "
-                         f"Received: learning_rate={learning_rate!r}.")
+    check_number("learning_rate", learning_rate, 0, low_open=True)
     import keras
     import tensorflow as tf
     from tensorflow.python.framework import config as tf_config

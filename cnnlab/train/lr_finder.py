@@ -22,12 +22,11 @@ Examples
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from cnnlab._validate import check_int
+from cnnlab._validate import check_int, check_number
 
 __all__ = ["lr_range_test", "LRRangeResult", "plot_schedules"]
 
@@ -84,10 +83,7 @@ class LRRangeResult:
 
 
 def _positive(name, value) -> float:
-    if (isinstance(value, bool) or not isinstance(value, numbers.Real)
-            or not value > 0 or not math.isfinite(value)):
-        raise ValueError(f"`{name}` must be a number > 0. Received: {name}={value!r}.")
-    return float(value)
+    return check_number(name, value, 0, low_open=True)
 
 
 def lr_range_test(model, train, *, min_lr: float = 1e-5, max_lr: float = 1.0,
@@ -158,10 +154,7 @@ def lr_range_test(model, train, *, min_lr: float = 1e-5, max_lr: float = 1.0,
     check_int("batch_size", batch_size, 1)
     check_int("seed", seed, 0)
     stop_factor = _positive("stop_factor", stop_factor)
-    if (isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real)
-            or not 0 <= smoothing < 1):
-        raise ValueError(f"`smoothing` must be a number in [0, 1). "
-                         f"Received: smoothing={smoothing!r}.")
+    check_number("smoothing", smoothing, 0, 1, high_open=True)
     import keras
 
     if not isinstance(optimizer, (str, keras.optimizers.Optimizer)):

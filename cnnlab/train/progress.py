@@ -19,12 +19,12 @@ Examples
 """
 from __future__ import annotations
 
-import sys
 import time
 
 import keras
 
 from cnnlab._progress import RunProgress, in_notebook, interactive_session
+from cnnlab._validate import check_choice
 
 __all__ = ["ProgressBar", "LivePlot", "EpochRecorder", "interactive_session",
            "in_notebook", "format_logs"]
@@ -84,9 +84,7 @@ class ProgressBar(keras.callbacks.Callback):
 
     def __init__(self, mode: str = "auto", min_interval: float = 0.25, file=None):
         super().__init__()
-        if mode not in ("auto", "bar", "lines"):
-            raise ValueError("`mode` must be one of 'auto', 'bar', 'lines'. "
-                             f"Received: mode={mode!r}.")
+        check_choice("mode", mode, ("auto", "bar", "lines"))
         if mode == "bar":
             mode = "notebook" if in_notebook() else "terminal"
         self.mode = mode

@@ -54,15 +54,6 @@ class TrainResult:
         return self.images / self.seconds if self.seconds > 0 else 0.0
 
     @property
-    def steady_images_per_second(self) -> float:
-        """Throughput without the first epoch (graph tracing); all epochs if only one ran."""
-        times = list(self.epoch_seconds)
-        if len(times) < 2:
-            return self.images_per_second
-        per_epoch = self.images / len(times)
-        return per_epoch * (len(times) - 1) / sum(times[1:])
-
-    @property
     def metrics(self) -> dict:
         """``history.history``: metric name → list of per-epoch values."""
         return dict(getattr(self.history, "history", {}) or {})

@@ -9,10 +9,9 @@ True
 """
 from __future__ import annotations
 
-import numbers
 import time
 
-from cnnlab._validate import check_int
+from cnnlab._validate import check_int, check_number
 
 __all__ = ["inference_speed"]
 
@@ -57,10 +56,7 @@ def inference_speed(models, x, *, batch_size: int = 128, repeats: int = 3,
     """
     check_int("batch_size", batch_size, 1)
     check_int("repeats", repeats, 1)
-    if (isinstance(min_seconds, bool) or not isinstance(min_seconds, numbers.Real)
-            or min_seconds <= 0):
-        raise ValueError("`min_seconds` must be a number > 0. "
-                         f"Received: min_seconds={min_seconds!r}.")
+    check_number("min_seconds", min_seconds, 0, low_open=True)
     named = models if isinstance(models, dict) else {None: models}
     for model in named.values():
         model.predict(x, batch_size=batch_size, verbose=0)        # warm-up, tracing

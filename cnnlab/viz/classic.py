@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import html
 
+from cnnlab._display import html_table
 from cnnlab._validate import check_choice
 from cnnlab.viz.base import ExplorerBase
 
@@ -233,10 +234,8 @@ def details_html(details: dict | None) -> str:
         ("counted by", f"<code>{e(details['counts_source'])}</code>"),
         ("idea", e(details["idea"])),
     ]
-    body = "".join(f"<tr><th style='text-align:left;vertical-align:top;padding-right:8px'>"
-                   f"{k}</th><td style='text-align:left'>{v}</td></tr>" for k, v in rows)
     return (f"<div style='font-size:90%'><b>{e(details['name'])}</b> ({details['year']})"
-            f"<table>{body}</table></div>")
+            f"{html_table(rows, row_headers=True, escape=False)}</div>")
 
 
 class ClassicNetworksExplorer(ExplorerBase):

@@ -17,10 +17,9 @@ Examples
 """
 from __future__ import annotations
 
-import html
-
 import numpy as np
 
+from cnnlab._display import html_table
 from cnnlab.models.vggnet import PAPER_MILLIONS, VGG_CONFIGS, vgg_plan, vgg_stages
 from cnnlab.viz.base import ExplorerBase
 
@@ -46,21 +45,16 @@ def layer_table_html(rows: list[dict], max_rows: int = 40) -> str:
     >>> "block1_conv1" in layer_table_html(vgg_plan("A"))
     True
     """
-    head = ("<tr><th>layer</th><th>kind</th><th>output shape</th>"
-            "<th style='text-align:right'>parameters</th>"
-            "<th style='text-align:right'>MACs</th></tr>")
     body = []
     for row in rows[:max_rows]:
         kind = row["kind"] + (f" {row['kernel']}×{row['kernel']}" if row["kind"] == "conv" else "")
         shape = "×".join(str(s) for s in row["output_shape"])
-        body.append(f"<tr><td>{html.escape(row['name'])}</td><td>{kind}</td><td>{shape}</td>"
-                    f"<td style='text-align:right'>{_fmt(row['params'])}</td>"
-                    f"<td style='text-align:right'>{_fmt(row['macs'])}</td></tr>")
-    total = (f"<tr style='font-weight:bold'><td>total</td><td></td><td></td>"
-             f"<td style='text-align:right'>{_fmt(sum(r['params'] for r in rows))}</td>"
-             f"<td style='text-align:right'>{_fmt(sum(r['macs'] for r in rows))}</td></tr>")
-    return ("<div style='max-height:300px;overflow:auto'><table style='font-size:90%'>"
-            f"{head}{''.join(body)}{total}</table></div>")
+        body.append((row["name"], kind, shape, _fmt(row["params"]), _fmt(row["macs"])))
+    total = ("total", "", "", _fmt(sum(r["params"] for r in rows)),
+             _fmt(sum(r["macs"] for r in rows)))
+    table = html_table(body, ("layer", "kind", "output shape", "parameters", "MACs"),
+                       align="lllrr", footer=total, attrs="style='font-size:90%'")
+    return f"<div style='max-height:300px;overflow:auto'>{table}</div>"
 
 
 def draw_vgg_diagram(ax, rows: list[dict], title: str | None = None) -> None:

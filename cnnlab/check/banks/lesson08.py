@@ -74,6 +74,15 @@ def _rotation_hint(factor, degrees):
     return None
 
 
+def _rotation(layers, degrees, missing=""):
+    """The one RandomRotation layer of ``layers``, if it turns by up to ±``degrees``."""
+    rot = _one(layers, "RandomRotation", missing)
+    hint = _rotation_hint(_pair(rot.factor), degrees)
+    if hint:
+        raise NotYet(hint)
+    return rot
+
+
 @question("08.1", "An augmentation pipeline for handwritten digits", timeout=60)
 def _digits_pipeline(augment):
     spec = SPEC_08_1
@@ -88,10 +97,7 @@ def _digits_pipeline(augment):
     if extra:
         raise NotYet(f"The specification asks for rotation, translation, zoom and contrast "
                      f"only; remove {', '.join(extra)}.")
-    rot = _one(layers, "RandomRotation", "A RandomRotation layer is missing.")
-    hint = _rotation_hint(_pair(rot.factor), spec["rotation_degrees"])
-    if hint:
-        raise NotYet(hint)
+    _rotation(layers, spec["rotation_degrees"], "A RandomRotation layer is missing.")
     shift = _one(layers, "RandomTranslation", "A RandomTranslation layer is missing.")
     for axis in ("height", "width"):
         got = (getattr(shift, f"{axis}_lower"), getattr(shift, f"{axis}_upper"))
@@ -184,10 +190,7 @@ def _old_api(layers_answer):
     if flip.mode != "horizontal":
         raise NotYet(f'horizontal_flip=True is RandomFlip("horizontal"); got mode '
                      f'{flip.mode!r}.')
-    rot = _one(layers, "RandomRotation", "")
-    hint = _rotation_hint(_pair(rot.factor), old["rotation_range"])
-    if hint:
-        raise NotYet(hint)
+    rot = _rotation(layers, old["rotation_range"])
     shift = _one(layers, "RandomTranslation", "")
     got = (shift.height_upper, shift.width_upper)
     want = (old["height_shift_range"], old["width_shift_range"])

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from cnnlab.check.helpers import expect_model
+from cnnlab.check.helpers import expect_items, expect_model
 from cnnlab.check.registry import NotYet, question
 
 #: 09.2: rate and activation of the question
@@ -109,8 +109,7 @@ def _number(value, name):
 @question("09.2", "Inverted dropout: a kept unit, and the expected value")
 def _expected(answer):
     p, v = RATE_09_2, VALUE_09_2
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise NotYet("Give two numbers: (kept_value, expected_value).")
+    answer = expect_items(answer, 2, "Give two numbers: (kept_value, expected_value).")
     kept, expected = (_number(a, n) for a, n in zip(answer, ("kept_value", "expected_value")))
     if not math.isclose(kept, v / (1 - p), abs_tol=1e-6):
         if math.isclose(kept, v, abs_tol=1e-6):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numbers
 
-from cnnlab.check.helpers import expect_model, expect_number, expect_true
+from cnnlab.check.helpers import expect_items, expect_model, expect_number, expect_true
 from cnnlab.check.registry import NotYet, question
 
 #: input shape and classes of questions 10.1 and 10.2
@@ -119,10 +119,8 @@ def _fine_tune(start_fine_tuning):
 
 @question("10.3", "BatchNorm in a frozen base")
 def _batchnorm(answer):
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise NotYet("Give a pair: (number of the layer's parameters a training step "
-                     "updates, \"moving\" or \"batch\").")
-    updated, stats = answer
+    updated, stats = expect_items(answer, 2, "Give a pair: (number of the layer's parameters "
+                                  "a training step updates, \"moving\" or \"batch\").")
     if isinstance(updated, bool) or not isinstance(updated, numbers.Number):
         raise NotYet(f"The first item should be a number; got {updated!r}.")
     if not isinstance(stats, str) or stats.strip().lower() not in ("moving", "batch"):

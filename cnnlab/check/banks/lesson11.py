@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numbers
 
-from cnnlab.check.helpers import expect_number
+from cnnlab.check.helpers import expect_items, expect_number
 from cnnlab.check.registry import NotYet, question
 
 #: AlexNet's first layer: input side, channels, kernel, stride, filters
@@ -35,9 +35,8 @@ def _is_int(value) -> bool:
 
 @question("11.1", "AlexNet's first convolution: output side and parameters")
 def _conv1(answer):
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise NotYet("Give a pair: (output side, parameters), e.g. (26, 320).")
-    side, params = answer
+    side, params = expect_items(answer, 2, "Give a pair: (output side, parameters), "
+                                "e.g. (26, 320).")
     if not (_is_int(side) or isinstance(side, float)) or not (
             _is_int(params) or isinstance(params, float)):
         raise NotYet(f"Both items should be numbers; got {side!r} and {params!r}.")

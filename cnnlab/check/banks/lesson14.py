@@ -20,7 +20,7 @@ import tempfile
 
 import numpy as np
 
-from cnnlab.check.helpers import expect_number
+from cnnlab.check.helpers import expect_items, expect_number
 from cnnlab.check.registry import NotYet, question
 
 #: 14.1: images per class in each split of the classic subset, classes, batch size
@@ -30,9 +30,7 @@ CLASSES_14_1, BATCH_14_1 = 2, 32
 
 @question("14.1", "Counting a folder tree")
 def _counts(answer):
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise NotYet("Give two numbers: (total_images, steps_per_epoch).")
-    total, steps = answer
+    total, steps = expect_items(answer, 2, "Give two numbers: (total_images, steps_per_epoch).")
     per_class = sum(SUBSET_14_1.values())
     train = SUBSET_14_1["train"] * CLASSES_14_1
     # 1,000 + 500 + 500 images of one class are as many as train/ holds for both
@@ -99,9 +97,7 @@ def _loss_name(loss):
 
 @question("14.3", "Output layer and loss of a binary classifier")
 def _head(answer):
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise NotYet("Give two things: (output_layer, loss).")
-    output, loss = answer
+    output, loss = expect_items(answer, 2, "Give two things: (output_layer, loss).")
     units, activation = _layer_info(output)
     if units is None:
         raise NotYet("output_layer should be a keras.layers.Dense(...) layer.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlab.check.helpers import expect_items
 from cnnlab.check.registry import NotYet, question
 
 #: 15.1: feature maps A (h, w, K) and the class score's gradients with respect to them
@@ -150,9 +151,7 @@ def _pointing(pointing_score):
 
 @question("15.3", "Reading an occlusion map")
 def _occlusion(answer):
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise NotYet("Give two answers: (most_important, hiding_helps).")
-    where, helps = answer
+    where, helps = expect_items(answer, 2, "Give two answers: (most_important, hiding_helps).")
     m = OCCLUSION_15_3
     best = tuple(int(v) for v in np.unravel_index(np.argmax(m), m.shape))
     worst = tuple(int(v) for v in np.unravel_index(np.argmin(m), m.shape))

@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from cnnlab.check.helpers import expect_function
+from cnnlab.check.helpers import expect_function, expect_items
 from cnnlab.check.registry import NotYet, question
 
 #: 16.2: filters of the convolution the BatchNormalization follows
@@ -115,8 +115,7 @@ def _count(value, name):
 @question("16.2", "Parameters of BatchNormalization")
 def _bn_params(answer):
     c = FILTERS_16_2
-    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
-        raise NotYet("Give three numbers: (total, trainable, non_trainable).")
+    answer = expect_items(answer, 3, "Give three numbers: (total, trainable, non_trainable).")
     total, trainable, frozen = (_count(a, n) for a, n in
                                 zip(answer, ("total", "trainable", "non_trainable")))
     if total == 2 * c:
@@ -147,10 +146,8 @@ def _bn_params(answer):
 @question("16.3", "Zero initialisation: predict what happens")
 def _zero_init(answer):
     f = FILTERS_16_3
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise NotYet("Give two values: (distinct_filters, weights_change) -- a number "
-                      "and True/False.")
-    distinct, change = answer
+    distinct, change = expect_items(answer, 2, "Give two values: (distinct_filters, "
+                                    "weights_change) -- a number and True/False.")
     distinct = _count(distinct, "distinct_filters")
     if not isinstance(change, (bool, np.bool_)):
         raise NotYet(f"`weights_change` should be True or False; got {change!r}.")
