@@ -43,9 +43,11 @@ def plain_log_ticks(axis, *, decade_minors: bool = False) -> None:
     spanning ten decades that is ~10 ticks instead of ~100, and every tick
     costs drawing time.
     """
-    from matplotlib.ticker import LogLocator
+    from matplotlib.ticker import LogLocator, NullFormatter
 
     axis.set_major_formatter(PlainLogFormatter())
-    axis.set_minor_formatter(PlainLogFormatter(labelOnlyBase=False))
     if decade_minors:
         axis.set_minor_locator(LogLocator(subs=(1.0,), numticks=40))
+        axis.set_minor_formatter(NullFormatter())
+    else:
+        axis.set_minor_formatter(PlainLogFormatter(labelOnlyBase=False))
