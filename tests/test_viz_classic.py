@@ -161,3 +161,24 @@ def test_no_network_ticked_gives_a_message(rows):
 def test_bad_arguments_raise_at_construction(rows):
     with pytest.raises(ValueError, match="`axis`"):
         ClassicNetworksExplorer(rows=rows, axis="flops")
+
+
+def test_chart_shows_exactly_the_ticked_networks_after_many_updates(rows):
+    w = ClassicNetworksExplorer(rows=rows)
+    ax = w._fig.axes[0]
+    n_texts, n_collections = len(ax.texts), len(ax.collections)
+    for name in ("VGG-16", "AlexNet", "MobileNet"):
+        w.controls[f"show_{name}"].value = False
+    w.controls["axis"].value = "macs"
+    w.controls["counts"].value = "paper"
+    w.controls["show_AlexNet"].value = True
+    assert w.error is None and w._fig.axes == [ax]
+    labels = sorted(t.get_text() for t in ax.texts if t.get_visible() and "(" in t.get_text()
+                    and "human" not in t.get_text())
+    assert labels == sorted(f"{p['name']} ({p['year']})" for p in w.result["points"])
+    assert "VGG-16 (2014)" not in labels and "AlexNet (2012)" in labels
+    dots = sum(len(c.get_offsets()) for c in ax.collections[:2])
+    assert dots == len(w.result["points"])
+    # a network the paper gives no MACs for is drawn hollow and the legend says so
+    assert w.result["missing"] and len(ax.get_legend().get_texts()) == 3
+    assert (len(ax.texts), len(ax.collections)) == (n_texts, n_collections)

@@ -108,3 +108,28 @@ def test_plot_layer_statistics_has_one_line_per_run():
     runs = {k: layer_statistics(8, k) for k in ("small", "he")}
     fig = plot_layer_statistics(runs)
     assert [len(ax.lines) for ax in fig.axes] == [2, 2]
+
+
+def test_artists_are_reused_not_piled_up(explorer):
+    def counts():
+        fig = explorer._fig
+        return [(len(ax.lines), len(ax.patches), len(ax.texts)) for ax in fig.axes]
+    explorer.controls["init"].value = "he"
+    first = counts()
+    for depth, init in [(3, "small"), (25, "zeros"), (1, "he"), (12, "glorot"), (3, "he")]:
+        explorer.controls["depth"].value = depth
+        explorer.controls["init"].value = init
+        assert explorer.error is None
+    assert counts() == first and len(explorer._fig.axes) == 3
+
+
+def test_log_axes_show_a_vanishing_signal():
+    w = InitializationExplorer(depth=20, init="small")
+    ax1 = w._fig.axes[0]
+    acts = w.result["activation_std"]
+    low, high = ax1.get_ylim()
+    assert low <= max(acts.min(), 1e-12) and high >= acts.max() >= 1e-2 > acts[-1]
+    # tick labels are plain text (no mathtext to parse on every redraw)
+    w._fig.canvas.draw()
+    labels = [t.get_text() for t in ax1.get_yticklabels() if t.get_text()]
+    assert labels and not any("$" in t for t in labels) and "10⁰" in labels

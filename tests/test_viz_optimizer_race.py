@@ -63,3 +63,17 @@ def test_bad_values():
         OptimizerRace(steps=2, learning_rate=0.5, data=_data())
     with pytest.raises(ValueError, match="`steps` must be"):
         race_table(steps=0, data=_data())
+
+
+def test_updates_change_artists_in_place(race):
+    fig = race._fig
+    before = [(len(ax.lines), len(ax.texts)) for ax in fig.axes]
+    for lr in (0.001, 1.0, 0.01, 0.3):
+        race.controls["learning_rate"].value = lr
+        assert race.error is None
+        ax = fig.axes[0]
+        # the curve drawn is the table's curve at that rate
+        np.testing.assert_array_equal(ax.lines[3].get_ydata(), race.table["curves"][lr]["Adam"])
+        assert ax.get_legend().get_texts()[3].get_text().startswith("Adam: ")
+    assert [(len(ax.lines), len(ax.texts)) for ax in fig.axes] == before
+    assert len(fig.axes) == 2

@@ -65,3 +65,19 @@ def test_bad_depth_gives_a_message_not_an_error(batch):
 def test_constructor_errors(batch, kwargs, message):
     with pytest.raises(ValueError, match=message):
         DepthExplorer(*batch, **kwargs)
+
+
+def test_redraws_reuse_artists_and_bold_the_current_run(batch):
+    runs = {"plain 8": {"loss": [2.3, 2.0, 1.5]}, "residual 8": {"loss": [2.3, 1.4, 0.9]}}
+    w = DepthExplorer(*batch, runs=runs, depths=(8, 14), depth=8)
+    ax, ax2 = w._fig.axes
+    counts = [(len(a.lines), len(a.texts)) for a in (ax, ax2)]
+    for depth, residual in [(14, True), (8, True), (8, False), (14, False)]:
+        w.controls["depth"].value = depth
+        w.controls["residual"].value = residual
+        widths = {line.get_label(): line.get_linewidth() for line in ax2.lines}
+        bold = [label for label, lw in widths.items() if lw > 2]
+        assert bold == ([run_label(depth, residual)] if depth == 8 else [])
+        np.testing.assert_allclose(ax.lines[0].get_ydata(), w.result["norms"])
+    assert [(len(a.lines), len(a.texts)) for a in (ax, ax2)] == counts
+    assert w._fig.axes == [ax, ax2] and w.error is None

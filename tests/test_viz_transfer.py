@@ -80,3 +80,19 @@ def test_bad_blocks_are_messages_not_errors(model):
     w.rows = w.rows + [dict(rows[0], name="extra", block="block9")]
     w.controls["train_block1"].value = True
     assert w.result is None and "block9" in w.message.value and w.error is None
+
+
+def test_bars_are_refilled_not_redrawn(model):
+    w = TransferExplorer(model)
+    ax, ax_tot = w._fig.axes
+    counts = (len(ax.patches), len(ax_tot.patches), len(ax_tot.texts), len(w._fig.texts))
+    for n in (0, 3, 1, 2):
+        w.controls["frozen_blocks"].value = n
+        w.draw(w.result, w._fig)                      # draw() on its own figure refills too
+        assert w._fig.axes == [ax, ax_tot] and w.error is None
+        # the totals bars are Keras' counts after apply()
+        heights = [bar.get_height() for bar in ax_tot.patches]
+        w.apply()
+        trainable, frozen = keras_counts(model)
+        assert heights[0] == trainable and heights[1] + heights[2] == frozen
+    assert (len(ax.patches), len(ax_tot.patches), len(ax_tot.texts), len(w._fig.texts)) == counts

@@ -330,47 +330,91 @@ class ClassicNetworksExplorer(ExplorerBase):
             self.details.value = details_html(self.result["pick"]) if self.result else ""
 
     def draw(self, result: dict, fig) -> None:
-        from matplotlib.lines import Line2D
+        """The chart; axes, labels and legend are made once and updated in place."""
+        import numpy as np
 
-        ax = fig.add_subplot()
+        art = getattr(self, "_art", None)
+        if art is None or fig.axes != list(getattr(self, "_panels", ()) or ()):
+            art = self._build(fig)
+        ax = art["ax"]
         points = result["points"]
-        for ensemble in (True, False):          # one scatter per marker kind (fast)
+        for ensemble, dots in art["dots"].items():
             group = [p for p in points if p["ensemble"] == ensemble]
-            if group:
-                colour, marker = STYLE[ensemble]
-                ax.scatter([p["x"] for p in group], [p["y"] for p in group], s=70,
-                           marker=marker, zorder=3, edgecolors=colour, linewidths=1.8,
-                           facecolors=[colour if p["stated"] else "white" for p in group])
-        for p in points:
-            ax.annotate(f"{p['name']} ({p['year']})", (p["x"], p["y"]),
-                        xytext=LABEL_OFFSETS.get(p["name"], (7, -3)),
-                        textcoords="offset points", fontsize=8)
-        picked = [p for p in points if result["pick"] and p["name"] == result["pick"]["name"]]
-        if picked:
-            ax.scatter([picked[0]["x"]], [picked[0]["y"]], s=380, facecolors="none",
-                       edgecolors="crimson", linewidths=1.8, zorder=4)
+            colour = STYLE[ensemble][0]
+            dots.set_offsets(np.array([[p["x"], p["y"]] for p in group], dtype=float)
+                             .reshape(-1, 2))
+            dots.set_facecolors([colour if p["stated"] else "white" for p in group])
+        shown = {p["name"]: p for p in points}
+        for name, label in art["labels"].items():
+            p = shown.get(name)
+            label.set_visible(p is not None)
+            if p is not None:
+                label.set_position((p["x"], p["y"]))
+                label.set_text(f"{name} ({p['year']})")
+        picked = shown.get(result["pick"]["name"]) if result["pick"] else None
+        art["ring"].set_offsets(np.array([[picked["x"], picked["y"]]] if picked else [],
+                                         dtype=float).reshape(-1, 2))
         xs = [p["x"] for p in points]
-        ax.set_xscale("log")
         ax.set_xlim(min(xs) / 2.5, max(xs) * 4)
         ax.set_ylim(0, max(max(p["y"] for p in points), result["human"]) * 1.15 + 0.5)
-        ax.axhline(result["human"], ls="--", color="#777", lw=1.2, zorder=1)
-        ax.annotate(f"human ≈ {result['human']:g} % (Russakovsky et al. 2015)",
-                    (0.01, result["human"]), xycoords=("axes fraction", "data"),
-                    xytext=(0, 3), textcoords="offset points", fontsize=8, color="#555")
+        art["human"].set_ydata([result["human"]] * 2)
+        art["human_label"].set_position((0.01, result["human"]))
+        art["human_label"].set_text(f"human ≈ {result['human']:g} % (Russakovsky et al. 2015)")
         ax.set_xlabel(result["xlabel"])
-        ax.set_ylabel("ImageNet top-5 error (%)")
         ax.set_title(result["title"], fontsize=10)
+        art["hollow"].set_visible(bool(result["missing"]))
+        if bool(result["missing"]) != art["legend_hollow"]:
+            handles = art["handles"] + ([art["hollow"]] if result["missing"] else [])
+            ax.legend(handles=handles, fontsize=8, loc="upper right")
+            art["legend_hollow"] = bool(result["missing"])
+        art["summary"].set_text(result["summary"])
+
+    def _build(self, fig) -> dict:
+        """The axes and every artist :meth:`draw` updates (hidden until used)."""
+        from matplotlib.lines import Line2D
+        from matplotlib.ticker import MaxNLocator
+        from matplotlib.transforms import offset_copy
+
+        from cnnlab.viz._log_ticks import plain_log_ticks
+
+        fig.clear()
+        ax = fig.add_subplot()
+        fig.subplots_adjust(left=0.08, right=0.98, top=0.91, bottom=0.19)
+        self._panels = (ax,)
+        dots = {}
+        for ensemble in (True, False):          # one scatter per marker kind (fast)
+            colour, marker = STYLE[ensemble]
+            dots[ensemble] = ax.scatter([], [], s=70, marker=marker, zorder=3,
+                                        edgecolors=colour, linewidths=1.8)
+        # plain texts shifted by a fixed offset: drawn several times faster than
+        # annotations with textcoords="offset points", and they look the same
+        labels = {row["name"]: ax.text(
+            1, 1, "", fontsize=8, visible=False, transform=offset_copy(
+                ax.transData, fig, *LABEL_OFFSETS.get(row["name"], (7, -3)), units="points"))
+            for row in self.rows}
+        ring = ax.scatter([], [], s=380, facecolors="none", edgecolors="crimson",
+                          linewidths=1.8, zorder=4)
+        ax.set_xscale("log")
+        plain_log_ticks(ax.xaxis)
+        human = ax.axhline(5.0, ls="--", color="#777", lw=1.2, zorder=1)
+        human_label = ax.text(0.01, 5.0, "", fontsize=8, color="#555",
+                              transform=offset_copy(ax.get_yaxis_transform(), fig, 0, 3,
+                                                    units="points"))
+        ax.set_ylabel("ImageNet top-5 error (%)")
         ax.grid(True, which="major", alpha=0.3)
+        ax.yaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 2.5, 5, 10]))   # drawn text
         handles = [Line2D([], [], ls="", marker="o", color=STYLE[True][0],
                           label="ensemble, ILSVRC test set"),
                    Line2D([], [], ls="", marker="s", color=STYLE[False][0],
                           label="single model, validation set")]
-        if result["missing"]:
-            handles.append(Line2D([], [], ls="", marker="o", markerfacecolor="white",
-                                  color="#555", label="paper states no figure: cnnlab's"))
+        hollow = Line2D([], [], ls="", marker="o", markerfacecolor="white", color="#555",
+                        label="paper states no figure: cnnlab's")
         ax.legend(handles=handles, fontsize=8, loc="upper right")
-        fig.text(0.01, 0.01, result["summary"], fontsize=8, va="bottom")
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.91, bottom=0.19)
+        summary = fig.text(0.01, 0.01, "", fontsize=8, va="bottom")
+        self._art = {"ax": ax, "dots": dots, "labels": labels, "ring": ring,
+                     "human": human, "human_label": human_label, "handles": handles,
+                     "hollow": hollow, "legend_hollow": False, "summary": summary}
+        return self._art
 
 
 def classic_chart(**kwargs) -> ClassicNetworksExplorer:

@@ -442,11 +442,20 @@ class ConvKindsExplorer(ExplorerBase):
         mine = cost["keras_layer"].split(" ")[0]
         if r["kind"] == "dilated":
             mine += f" d={r['dilation']}"
-        table = ax.table(cellText=rows, colLabels=["", mine, "standard Conv2D"],
-                         cellLoc="right", colLoc="right", colWidths=[0.3, 0.36, 0.34],
-                         bbox=[0.0, 0.2, 1.0, 0.6])
-        table.auto_set_font_size(False)
-        table.set_fontsize(8.5)
+        # the table as plain texts and two line collections: matplotlib's
+        # ax.table lays its cells out again on every draw (most of a redraw)
+        cells = [["", mine, "standard Conv2D"], *rows]
+        edges = np.cumsum([0.0, 0.3, 0.36, 0.34])
+        height = 0.6 / len(cells)
+        for n, row in enumerate(cells):
+            y = 0.8 - (n + 0.5) * height
+            for k, text in enumerate(row):
+                ax.text(edges[k + 1] - 0.015, y, text, ha="right", va="center",
+                        fontsize=8.5, transform=ax.transAxes)
+        ax.hlines(0.8 - height * np.arange(len(cells) + 1), 0, 1, color="black", lw=0.8,
+                  transform=ax.transAxes, clip_on=False)
+        ax.vlines(edges * 0.995, 0.2, 0.8, color="black", lw=0.8, transform=ax.transAxes,
+                  clip_on=False)
         ratio = cost["macs"] / cost["standard"]["macs"]
         title = f"MACs: {ratio:.3g}× a standard Conv2D"
         if r["kind"] == "dilated" and ratio != 1:

@@ -121,35 +121,82 @@ class InitializationExplorer(ExplorerBase):
         return self.compute_statistics(depth, init, batch_norm, self.width)
 
     def draw(self, result: dict, fig) -> None:
-        """Activation std, gradient std (log scales) and three activation histograms."""
-        ax1, ax2, ax3 = self.panels(fig, 3, left=0.07, right=0.98, bottom=0.17, top=0.84,
-                                    wspace=0.35)
+        """Activation std, gradient std (log scales) and three activation histograms.
+
+        The axes and their lines are made on the first call and changed in
+        place afterwards (re-creating them and their tick labels was most of
+        an update's time).
+        """
+        art = getattr(self, "_art", None)
+        if art is None or fig.axes != list(getattr(self, "_panels", ()) or ()):
+            art = self._build(fig)
         depth = result["depth"]
         layers = np.arange(1, depth + 1)
-        for ax, key, label, color in ((ax1, "activation_std", "std of activations",
-                                       "#1f77b4"),
-                                      (ax2, "gradient_std", "std of weight gradients",
-                                       "#d62728")):
-            ax.plot(layers, np.maximum(result[key], FLOOR), marker="o", ms=3, color=color)
-            ax.set_yscale("log")
+        for ax, line, key in ((art["ax1"], art["act"], "activation_std"),
+                              (art["ax2"], art["grad"], "gradient_std")):
+            values = np.maximum(result[key], FLOOR)
+            line.set_data(layers, values)
             ax.set_xlim(0.5, max(depth, 2) + 0.5)
-            ax.set_xlabel("layer")
-            ax.xaxis.get_major_locator().set_params(integer=True)
-            ax.set_title(label, fontsize=10)
+            # whole decades spanning at least 1e-4 ... 10: noise of a healthy
+            # setting stays small, a vanishing signal still shows its fall
+            ax.set_ylim(10.0 ** min(-4, np.floor(np.log10(values.min()))),
+                        10.0 ** max(1, np.ceil(np.log10(values.max()))))
         bn = "with" if result["batch_norm"] else "without"
         fig.suptitle(f"{depth} ReLU layers, {result['init']} initialisation, {bn} batch "
                      f"norm · initial loss {result['loss']:.2f} (ln 10 = 2.30)", fontsize=10)
-        acts = result["activations"]
+        ax3, acts = art["ax3"], result["activations"]
         top = max(float(acts[k - 1].max()) for k in result["shown"])
-        if top < FLOOR:
-            ax3.text(0.5, 0.5, "all activations are 0", ha="center", va="center",
-                     transform=ax3.transAxes)
-        else:
+        empty = top < FLOOR
+        art["empty"].set_visible(empty)
+        labels = ()
+        if not empty:
             bins = np.linspace(0, top, 31)
-            for k in result["shown"]:
+            for k, step in zip(result["shown"], art["steps"]):
                 a = acts[k - 1].ravel()
-                ax3.hist(a[a > 0], bins=bins, histtype="step", lw=1.5, label=f"layer {k}")
-            ax3.legend(fontsize=8)
+                step.set_data(np.histogram(a[a > 0], bins=bins)[0], bins)
+            labels = tuple(f"layer {k}" for k in result["shown"])
+        for i, step in enumerate(art["steps"]):
+            step.set_visible(i < len(labels))
+            if i < len(labels):
+                step.set_label(labels[i])
+        if labels != art["labels"]:
+            if labels:
+                ax3.legend(handles=art["steps"][:len(labels)], fontsize=8)
+            elif ax3.get_legend() is not None:
+                ax3.get_legend().remove()
+            art["labels"] = labels
+        if not empty:
+            ax3.set_xlim(-0.04 * top, 1.04 * top)
+            counts = [s.get_data().values for s in art["steps"][:len(labels)]]
+            high = max(float(c.max()) for c in counts)
+            ax3.set_ylim(0.6, max(high, 1.0) * 1.6)
+
+    def _build(self, fig) -> dict:
+        """Make the three panels and the artists :meth:`draw` updates."""
+        from cnnlab.viz._log_ticks import plain_log_ticks
+
+        fig.clear()
+        ax1, ax2, ax3 = fig.subplots(1, 3)
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.84, wspace=0.35)
+        self._panels = (ax1, ax2, ax3)
+        lines = {}
+        for ax, key, label, color in ((ax1, "act", "std of activations", "#1f77b4"),
+                                      (ax2, "grad", "std of weight gradients", "#d62728")):
+            lines[key], = ax.plot([], [], marker="o", ms=3, color=color)
+            ax.set_yscale("log")
+            plain_log_ticks(ax.yaxis, decade_minors=True)
+            ax.set_xlabel("layer")
+            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.set_title(label, fontsize=10)
+        # one colour-blind-safe colour and line style per histogram
+        steps = [ax3.stairs([1], [0, 1], baseline=0, lw=1.5, color=c, ls=ls)
+                 for c, ls in (("#0072B2", "-"), ("#D55E00", "--"), ("#009E73", ":"))]
         ax3.set_yscale("log")
+        plain_log_ticks(ax3.yaxis)
         ax3.set_xlabel("activation (> 0; ReLU zeroes the rest)")
         ax3.set_title("histograms", fontsize=10)
+        empty = ax3.text(0.5, 0.5, "all activations are 0", ha="center", va="center",
+                         transform=ax3.transAxes, visible=False)
+        self._art = {"ax1": ax1, "ax2": ax2, "ax3": ax3, **lines, "steps": steps,
+                     "empty": empty, "labels": None}
+        return self._art

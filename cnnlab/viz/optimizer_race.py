@@ -23,6 +23,8 @@ from cnnlab.viz.base import ExplorerBase
 LEARNING_RATES = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
 #: colours of the four runs
 COLORS = {"SGD": "#7f7f7f", "momentum 0.9": "#1f77b4", "RMSprop": "#2ca02c", "Adam": "#d62728"}
+#: and their line styles, so that the runs differ by more than their hue
+STYLES = {"SGD": ":", "momentum 0.9": "--", "RMSprop": "-.", "Adam": "-"}
 
 
 def _optimizers(lr):
@@ -146,28 +148,58 @@ class OptimizerRace(ExplorerBase):
                 "sweep": sweep}
 
     def draw(self, result: dict, fig) -> None:
-        """Loss per step at this rate (left); final loss against the rate (right)."""
-        ax, ax2 = self.panels(fig, 2, width_ratios=(1.3, 1), left=0.07, right=0.98,
-                              bottom=0.16, top=0.88, wspace=0.25)
-        steps = np.arange(self.table["steps"] + 1)
+        """Loss per step at this rate (left); final loss against the rate (right).
+
+        The axes, lines and legend are made on the first call; later calls
+        only change the left panel's curves, legend texts and title and move
+        the right panel's marker line (its sweep does not depend on the rate).
+        """
+        art = getattr(self, "_art", None)
+        if art is None or fig.axes != list(getattr(self, "_panels", ()) or ()):
+            art = self._build(fig, result)
         for name, losses in result["curves"].items():
             final = result["final"][name]
             label = f"{name}: {final:.3f}" if np.isfinite(final) else f"{name}: diverged"
-            ax.plot(steps, losses, color=COLORS[name], label=label, lw=1.8)
+            art["lines"][name].set_ydata(losses)
+            art["labels"][name].set_text(label)
+        art["ax"].set_ylim(0, max(3.0, np.nanmax([c[0] for c in result["curves"].values()])
+                                  * 1.2))
+        art["ax"].set_title(f"learning rate {result['learning_rate']:g}, same initial weights",
+                            fontsize=10)
+        art["marker"].set_xdata([result["learning_rate"]] * 2)
+
+    def _build(self, fig, result: dict) -> dict:
+        """The two panels, the static sweep and the artists :meth:`draw` changes."""
+        from matplotlib.ticker import MaxNLocator
+
+        from cnnlab.viz._log_ticks import plain_log_ticks
+
+        fig.clear()
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.3, 1)})
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.16, top=0.88, wspace=0.25)
+        self._panels = (ax, ax2)
+        steps = np.arange(self.table["steps"] + 1)
+        names = list(COLORS)
+        lines = {name: ax.plot(steps, np.full(len(steps), np.nan), color=COLORS[name],
+                               ls=STYLES[name], label=name, lw=1.8)[0] for name in names}
         ax.set_xlim(0, steps[-1])
-        ax.set_ylim(0, max(3.0, np.nanmax([c[0] for c in result["curves"].values()]) * 1.2))
         ax.set_xlabel("step (full batch)")
         ax.set_ylabel("training loss")
-        ax.set_title(f"learning rate {result['learning_rate']:g}, same initial weights",
-                     fontsize=10)
-        ax.legend(fontsize=8, loc="upper right")
+        legend = ax.legend(fontsize=8, loc="upper right")
+        labels = dict(zip(names, legend.get_texts()))
         rates = np.array(self.table["learning_rates"])
         for name, finals in result["sweep"].items():
-            ax2.plot(rates, finals, "o-", color=COLORS[name], ms=3, lw=1.2)
-        ax2.axvline(result["learning_rate"], color="k", lw=0.8, ls="--")
+            ax2.plot(rates, finals, marker="o", ls=STYLES[name], color=COLORS[name], ms=3,
+                     lw=1.2)
+        marker = ax2.axvline(rates[0], color="k", lw=0.8, ls="--")
         ax2.set_xscale("log")
+        plain_log_ticks(ax2.xaxis)
         ax2.set_ylim(0, 3.0)
         ax2.set_xlim(rates[0] / 1.5, rates[-1] * 1.5)
         ax2.set_xlabel("learning rate")
         ax2.set_ylabel(f"loss after {self.table['steps']} steps")
         ax2.set_title("missing point: diverged", fontsize=10)
+        for a in (ax.yaxis, ax2.yaxis):    # every label is drawn text: 4 are enough
+            a.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
+        self._art = {"ax": ax, "lines": lines, "labels": labels, "marker": marker}
+        return self._art

@@ -8,8 +8,8 @@ normalisation the gradient shrinks layer after layer on its way back to the
 input; the shortcuts of a residual network carry it back undiminished.
 A second panel shows training curves of runs the notebook already did.
 
-Built models are cached per ``(depth, residual)``, so moving back to a
-setting is instant.
+Built models and their gradient norms are cached per ``(depth, residual)``,
+so moving back to a setting is instant.
 
 Examples
 --------
@@ -109,6 +109,7 @@ class DepthExplorer(ExplorerBase):
         self.batchnorm = bool(batchnorm)
         self.losses = {str(k): _losses(v) for k, v in (runs or {}).items()}
         self._models: dict = {}
+        self._norms: dict = {}
         if depth is None:
             depth = max([d for d in depths if d <= 20] or depths[:1])
         style = {"description_width": "initial"}
@@ -137,8 +138,13 @@ class DepthExplorer(ExplorerBase):
         """Gradient norms of the ``(depth, residual)`` network on the batch."""
         from cnnlab.train import gradient_norms
 
-        model = self.model(depth, residual)      # ValueError for a depth not 6n+2
-        norms = gradient_norms(model, self.x, self.y)
+        key = (depth, bool(residual))
+        if key not in self._norms:
+            # the network's initial weights and the batch never change: one
+            # backward pass per setting, then moving back to it only redraws
+            model = self.model(depth, residual)      # ValueError for a depth not 6n+2
+            self._norms[key] = gradient_norms(model, self.x, self.y)
+        norms = self._norms[key]
         names = [n for n in norms if not n.endswith("_0_conv")]
         values = np.array([norms[n] for n in names])
         return {"depth": depth, "residual": bool(residual), "names": names,
@@ -146,40 +152,78 @@ class DepthExplorer(ExplorerBase):
                 "losses": self.losses}
 
     def draw(self, result: dict, fig) -> None:
-        from matplotlib.ticker import MaxNLocator
+        """Gradient norm per layer (left) and the notebook's runs (right).
 
-        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
+        The axes, the runs and the legend are drawn on the first call; later
+        calls change the gradient line, the limits, the titles and which run
+        is bold.
+        """
+        art = getattr(self, "_art", None)
+        if (art is None or fig.axes != list(getattr(self, "_panels", ()) or ())
+                or art["runs"] != list(result["losses"])):
+            art = self._build(fig, result)
+        ax, ax2 = self._panels
         kind = "residual" if result["residual"] else "plain"
         norms = np.maximum(result["norms"], 1e-30)
         # Okabe-Ito blue / vermillion, and a marker and line style per kind, so
         # plain and residual differ by more than their hue.
-        color, style = ("#0072B2", "s-") if result["residual"] else ("#D55E00", "o--")
-        ax.semilogy(np.arange(1, len(norms) + 1), norms, style, color=color, ms=4)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("layer (input → output)")
-        ax.set_ylabel("‖∂loss/∂kernel‖")
+        color, marker, ls = ("#0072B2", "s", "-") if result["residual"] else ("#D55E00", "o",
+                                                                             "--")
+        line = art["norms"]
+        line.set_data(np.arange(1, len(norms) + 1), norms)
+        line.set_color(color)
+        line.set_marker(marker)
+        line.set_linestyle(ls)
+        margin = 0.05 * max(len(norms) - 1, 1)          # matplotlib's autoscale margin
+        ax.set_xlim(1 - margin, len(norms) + margin)
         ax.set_ylim(min(1e-10, norms.min() / 3), max(1.0, norms.max() * 3))
         ax.set_title(f"{kind} net, {result['depth']} layers, at initialisation: "
                      f"median gradient norm {result['median']:.1e}", fontsize=9)
-        ax.grid(alpha=0.3, which="both")
         current = run_label(result["depth"], result["residual"])
+        for label, *lines in zip(art["runs"], art["run_lines"], art["legend_lines"]):
+            hot = label == current
+            for run in lines:
+                run.set_linewidth(2.5 if hot else 1.2)
+                run.set_alpha(1.0 if hot else 0.6)
         if result["losses"]:
-            for label, losses in result["losses"].items():
-                hot = label == current
-                residual = label.startswith("residual")
-                ax2.plot(np.arange(1, len(losses) + 1), losses,
-                         ("s-" if residual else "o--") if "20" in label
-                         else ("s:" if residual else "o-."),
-                         color="#0072B2" if residual else "#D55E00", ms=4, label=label,
-                         lw=2.5 if hot else 1.2, alpha=1.0 if hot else 0.6)
-            ax2.set_xlabel("epoch")
-            ax2.set_ylabel("training loss")
-            ax2.legend(fontsize=9)
-            ax2.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax2.set_title("runs from the notebook" + (f" ({current} in bold)"
                           if current in result["losses"] else ""), fontsize=9)
+
+    def _build(self, fig, result: dict) -> dict:
+        """The two panels, the runs and the artists :meth:`draw` changes."""
+        from matplotlib.ticker import MaxNLocator
+
+        from cnnlab.viz._log_ticks import plain_log_ticks
+
+        fig.clear()
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
+        self._panels = (ax, ax2)
+        line, = ax.plot([1], [1], ms=4)
+        ax.set_yscale("log")
+        plain_log_ticks(ax.yaxis, decade_minors=True)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("layer (input → output)")
+        ax.set_ylabel("‖∂loss/∂kernel‖")
+        ax.grid(alpha=0.3, which="both")
+        run_lines, legend_lines = [], []
+        if result["losses"]:
+            for label, losses in result["losses"].items():
+                residual = label.startswith("residual")
+                run_lines += ax2.plot(np.arange(1, len(losses) + 1), losses,
+                                      ("s-" if residual else "o--") if "20" in label
+                                      else ("s:" if residual else "o-."),
+                                      color="#0072B2" if residual else "#D55E00", ms=4,
+                                      label=label, lw=1.2, alpha=0.6)
+            ax2.set_xlabel("epoch")
+            ax2.set_ylabel("training loss")
+            legend_lines = ax2.legend(fontsize=9).legend_handles
+            ax2.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax2.yaxis.set_major_locator(MaxNLocator(5))      # each label is drawn text
         else:
             ax2.axis("off")
             ax2.text(0.5, 0.5, "no training runs given\n(pass runs={label: result})",
                      ha="center", va="center", fontsize=9)
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
+        self._art = {"norms": line, "runs": list(result["losses"]), "run_lines": run_lines,
+                     "legend_lines": legend_lines}
+        return self._art

@@ -222,6 +222,13 @@ class TransferExplorer(ExplorerBase):
         return result
 
     def draw(self, result, fig) -> None:
+        """Per-block bars and totals; made once, then refilled in place (:meth:`_fill`)."""
+        handles = getattr(self, "_handles", None)
+        if (handles is not None and fig.axes == [handles["ax"], handles["ax_tot"]]
+                and handles["n"] == len(result["blocks"])):
+            self._fill(result)
+            return
+        fig.clear()
         grid = fig.add_gridspec(1, 2, width_ratios=(3, 1), bottom=0.3, wspace=0.45)
         ax, ax_tot = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
         blocks = result["blocks"]
@@ -246,6 +253,7 @@ class TransferExplorer(ExplorerBase):
         text = fig.text(0.01, 0.02, "", fontsize=8, va="bottom")
         self._handles = {"ax": ax, "ax_tot": ax_tot, "bars": bars, "totals": totals,
                          "notes": notes, "text": text, "n": len(blocks)}
+        self._panels = (ax, ax_tot)      # the base class keeps the figure between updates
         self._fill(result)
 
     def _fill(self, result) -> None:
@@ -280,14 +288,6 @@ class TransferExplorer(ExplorerBase):
             lines.append("BatchNorm in training mode (batch statistics; moving averages "
                          f"updated): {_names(training)}")
         h["text"].set_text("\n".join(lines))
-
-    def _redraw(self):
-        """Refill the bars in place: rebuilding the axes costs most of an update."""
-        handles = getattr(self, "_handles", None)
-        if handles is None or self._fig is None or handles["n"] != len(self.result["blocks"]):
-            return super()._redraw()
-        self._fill(self.result)
-        self._show()
 
     # -- writing the choice back ------------------------------------------------
     def apply(self):
