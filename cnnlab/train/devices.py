@@ -45,7 +45,7 @@ from typing import Iterator, Sequence
 
 __all__ = ["Plan", "plan_devices", "list_gpus", "describe_device", "choose_strategy",
            "strategy_scope", "precision_scope", "use_mixed_precision",
-           "TENSOR_CORE_CAPABILITY", "CPU_MIXED_POLICY"]
+           "TENSOR_CORE_CAPABILITY", "CPU_MIXED_POLICY", "mixed_precision_clone"]
 
 #: Lowest CUDA compute capability with tensor cores (Volta).
 TENSOR_CORE_CAPABILITY = (7, 0)
@@ -334,3 +334,82 @@ def use_mixed_precision(policy="auto") -> str:
     name = _resolve_policy(policy)
     keras.config.set_dtype_policy(name)
     return name
+
+
+def _output_layer_names(model) -> set:
+    names = set()
+    for tensor in getattr(model, "outputs", None) or ():
+        history = getattr(tensor, "_keras_history", None)
+        if history is not None:
+            names.add(history[0].name)
+    if not names and getattr(model, "layers", None):
+        names.add(model.layers[-1].name)
+    return names
+
+
+def _with_policy(config, policy: str, keep: set):
+    """A copy of a model config with every layer's DTypePolicy set to `policy` (except `keep`)."""
+    if isinstance(config, list):
+        return [_with_policy(c, policy, keep) for c in config]
+    if not isinstance(config, dict):
+        return config
+    out = {}
+    inner = config.get("config") if isinstance(config.get("config"), dict) else None
+    name = inner.get("name") if inner is not None else None
+    for key, value in config.items():
+        if key == "config" and inner is not None and name not in keep:
+            value = dict(_with_policy(value, policy, keep))
+            dtype = value.get("dtype")
+            if isinstance(dtype, dict) and dtype.get("class_name") == "DTypePolicy":
+                value["dtype"] = policy
+            out[key] = value
+        elif key == "config" and name in keep:
+            out[key] = value                       # the output layer stays float32
+        else:
+            out[key] = _with_policy(value, policy, keep)
+    return out
+
+
+def mixed_precision_clone(model, policy: str = CPU_MIXED_POLICY):
+    """The same network with every layer but the output in `policy`, sharing no state.
+
+    A layer's dtype policy is fixed when it is created, so a float32 model
+    cannot be switched to mixed precision in place. This rebuilds it from its
+    config with the mixed policy on every layer except the output layer(s),
+    which stay float32 (softmax and loss in float32), and copies the weights.
+    Mixed policies keep their *variables* in float32, so
+    ``model.set_weights(clone.get_weights())`` copies trained weights back
+    bit for bit.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A Sequential or functional model (subclassed models have no config).
+    policy : {"mixed_bfloat16", "mixed_float16"}, optional
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled, with `model`'s current weights.
+
+    Examples
+    --------
+    >>> import keras
+    >>> m = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Conv2D(2, 3),
+    ...                       keras.layers.Flatten(), keras.layers.Dense(3)])
+    >>> c = mixed_precision_clone(m)
+    >>> [layer.compute_dtype for layer in c.layers]
+    ['bfloat16', 'bfloat16', 'float32']
+    >>> all((a == b).all() for a, b in zip(m.get_weights(), c.get_weights()))
+    True
+    """
+    if policy not in ("mixed_bfloat16", "mixed_float16"):
+        raise ValueError("`policy` must be 'mixed_bfloat16' or 'mixed_float16'. "
+                         f"Received: policy={policy!r}.")
+    import keras
+
+    config = _with_policy(model.get_config(), policy, _output_layer_names(model))
+    clone = type(model).from_config(config) if type(model) in (
+        keras.Sequential, keras.Model) else keras.Model.from_config(config)
+    clone.set_weights(model.get_weights())
+    return clone
