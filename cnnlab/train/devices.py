@@ -16,12 +16,12 @@ The rules (each one says why):
   when the environment sets ``CNNLAB_BF16=1`` (:data:`BF16_SWITCH`). The
   evidence (``benchmarks/bench_train.py --part bf16``, the lessons' own runs,
   2-core AMX machine): test accuracy in ``mixed_bfloat16`` is within 0.3
-  points of float32 on digits, shapes and Fashion-MNIST, and training is
-  1.3–1.8× faster on the convnets with 32+ filters, but no faster on lesson
-  00's 8-filter net. It stays behind a switch because a lesson builds its
-  model *before* ``fit`` (so ``fit`` trains a bfloat16 copy and copies the
-  weights back, :func:`mixed_precision_clone`) and not every lesson's asserts
-  have been run that way. ``mixed_precision=True`` asks for bfloat16 on any
+  points of float32 on digits, shapes and Fashion-MNIST, and training takes
+  1.3–1.7× fewer CPU-seconds per image on the convnets with 32+ filters, but
+  is no faster on lesson 00's 8-filter net. It stays behind a switch because
+  a lesson builds its model *before* ``fit`` (so ``fit`` trains a bfloat16
+  copy and copies the weights back, :func:`mixed_precision_clone`) and not
+  every lesson's asserts have been run that way. ``mixed_precision=True`` asks for bfloat16 on any
   CPU (build the model inside :func:`precision_scope`).
 - **GPUs with tensor cores** (compute capability >= 7.0: V100, T4, A100, L4,
   H100, RTX 20xx and later) → ``mixed_float16``: float16 matrix products run on
