@@ -264,6 +264,7 @@ def test_auto_bf16_trains_a_copy_and_copies_the_weights_back(bf16_cpu, capsys):
     assert "note: mixed_bfloat16 copy of the float32 model, weights copied back" in out
     copy = model._cnnlab_mixed_copy[0]
     assert result.model is model
+    assert len(model.weights) == len(copy.weights) == 4      # the copy is not tracked
     assert {layer.dtype_policy.name for layer in model.layers} == {"float32"}
     assert copy.layers[0].dtype_policy.name == "mixed_bfloat16"
     trained = model.get_weights()
@@ -315,3 +316,17 @@ def test_auto_stays_float32_without_the_switch(monkeypatch, capsys):
     result = fit(model, (x, y), epochs=1, seed=0)
     assert "· float32 ·" in capsys.readouterr().out.splitlines()[0]
     assert "float32" in result.device and not hasattr(model, "_cnnlab_mixed_copy")
+
+
+def test_auto_bf16_functional_model_keeps_its_weights_and_saves(bf16_cpu, tmp_path):
+    x, y = make_data()
+    cnnlab.seed(0)
+    model = cnnlab.models.small_cnn((8, 8, 1), CLASSES, filters=(4,), dense=8)
+    count = len(model.weights)
+    fit(model, (x, y), epochs=1, seed=0, verbose=False)
+    fit(model, (x, y), epochs=1, seed=0, verbose=False)           # reuses the copy
+    assert len(model.weights) == count, "the bf16 copy is not tracked by the model"
+    model.save(tmp_path / "m.keras")
+    again = keras.models.load_model(tmp_path / "m.keras")
+    assert {layer.dtype_policy.name for layer in again.layers} == {"float32"}
+    np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0))

@@ -388,7 +388,9 @@ def _mixed_trainee(model, plan: Plan, requested):
         clone.compile_from_config(model.get_compile_config())
     except Exception as err:  # noqa: BLE001 - subclassed models, unregistered objects
         return model, f"float32: no {plan.precision} copy of this model ({type(err).__name__})"
-    model._cnnlab_mixed_copy = (clone, model.optimizer, plan.precision)
+    # object.__setattr__: Keras would track a model kept in an attribute and add
+    # the copy's weights to the model's own (get_weights, save, summary).
+    object.__setattr__(model, "_cnnlab_mixed_copy", (clone, model.optimizer, plan.precision))
     return clone, f"{plan.precision} copy of the float32 model, weights copied back"
 
 
