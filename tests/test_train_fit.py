@@ -242,3 +242,91 @@ def test_precompiled_xla_model_gets_the_cpu_decision():
                   jit_compile=True)
     res = fit(model, (x, y), epochs=1, verbose=False)
     assert model.jit_compile is False and "XLA off" in res.device
+
+
+@pytest.fixture
+def bf16_cpu(monkeypatch):
+    """Pretend this CPU has AMX-BF16 and the switch is on (bfloat16 runs on any CPU)."""
+    from cnnlab.train import devices
+
+    monkeypatch.setenv(devices.BF16_SWITCH, "1")
+    monkeypatch.setattr(devices, "read_cpu_flags", lambda path="": ("avx512f", "amx_bf16"))
+    monkeypatch.setattr(devices, "list_gpus", lambda: [])
+
+
+def test_auto_bf16_trains_a_copy_and_copies_the_weights_back(bf16_cpu, capsys):
+    x, y = make_data()
+    model = make_model(softmax=True)
+    start = [w.copy() for w in model.get_weights()]
+    result = fit(model, (x, y), epochs=3, seed=0)
+    out = capsys.readouterr().out
+    assert "· mixed_bfloat16 ·" in out.splitlines()[0] and "mixed_bfloat16" in result.device
+    assert "note: mixed_bfloat16 copy of the float32 model, weights copied back" in out
+    copy = model._cnnlab_mixed_copy[0]
+    assert result.model is model
+    assert len(model.weights) == len(copy.weights) == 4      # the copy is not tracked
+    assert {layer.dtype_policy.name for layer in model.layers} == {"float32"}
+    assert copy.layers[0].dtype_policy.name == "mixed_bfloat16"
+    trained = model.get_weights()
+    assert any(not np.array_equal(a, b) for a, b in zip(start, trained))
+    for a, b in zip(trained, copy.get_weights()):      # bit for bit
+        assert np.array_equal(a, b)
+    loss = result.history.history["loss"]
+    assert loss[-1] < loss[0]
+    # the float32 model evaluates the weights learnt in bfloat16 like the copy does
+    assert model.evaluate(x, y, verbose=0)[0] == pytest.approx(
+        copy.evaluate(x, y, verbose=0)[0], abs=0.02)
+
+
+def test_auto_bf16_follows_keras_on_trainable_changes(bf16_cpu):
+    """Keras: changing `trainable` after a model has trained takes effect only after
+    recompiling. The bfloat16 copy must behave the same (lesson 10 asserts it)."""
+    x, y = make_data()
+    model = make_model()
+    fit(model, (x, y), epochs=1, seed=0, verbose=False)
+    model.layers[0].trainable = False
+    before = model.layers[0].get_weights()[0].copy()
+    fit(model, (x, y), epochs=1, seed=0, verbose=False)
+    assert not np.array_equal(before, model.layers[0].get_weights()[0]), \
+        "without recompiling the frozen layer still trains (as in Keras)"
+    copy = model._cnnlab_mixed_copy[0]
+    # an independent check: plain Keras does the same with a float32 model
+    plain = make_model()
+    plain.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    plain.fit(x, y, epochs=1, verbose=0)
+    plain.layers[0].trainable = False
+    kept = plain.layers[0].get_weights()[0].copy()
+    plain.fit(x, y, epochs=1, verbose=0)
+    assert not np.array_equal(kept, plain.layers[0].get_weights()[0])
+    # recompiling makes the freeze effective: a new copy, the layer stays put
+    before = model.layers[0].get_weights()[0].copy()
+    fit(model, (x, y), epochs=1, seed=0, verbose=False, recompile=True)
+    assert model._cnnlab_mixed_copy[0] is not copy
+    assert np.array_equal(before, model.layers[0].get_weights()[0])
+
+
+def test_auto_stays_float32_without_the_switch(monkeypatch, capsys):
+    from cnnlab.train import devices
+
+    monkeypatch.delenv(devices.BF16_SWITCH, raising=False)
+    monkeypatch.setattr(devices, "read_cpu_flags", lambda path="": ("amx_bf16",))
+    monkeypatch.setattr(devices, "list_gpus", lambda: [])
+    x, y = make_data()
+    model = make_model()
+    result = fit(model, (x, y), epochs=1, seed=0)
+    assert "· float32 ·" in capsys.readouterr().out.splitlines()[0]
+    assert "float32" in result.device and not hasattr(model, "_cnnlab_mixed_copy")
+
+
+def test_auto_bf16_functional_model_keeps_its_weights_and_saves(bf16_cpu, tmp_path):
+    x, y = make_data()
+    cnnlab.seed(0)
+    model = cnnlab.models.small_cnn((8, 8, 1), CLASSES, filters=(4,), dense=8)
+    count = len(model.weights)
+    fit(model, (x, y), epochs=1, seed=0, verbose=False)
+    fit(model, (x, y), epochs=1, seed=0, verbose=False)           # reuses the copy
+    assert len(model.weights) == count, "the bf16 copy is not tracked by the model"
+    model.save(tmp_path / "m.keras")
+    again = keras.models.load_model(tmp_path / "m.keras")
+    assert {layer.dtype_policy.name for layer in again.layers} == {"float32"}
+    np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0))

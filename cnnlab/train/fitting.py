@@ -82,9 +82,14 @@ def fit(model, train, validation=None, epochs: int = 5, batch_size: int = 32,
         Print the device line and show progress (a tqdm bar in notebooks and
         terminals, one line per epoch in non-interactive logs).
     mixed_precision : {"auto", True, False, "float32", "mixed_float16", "mixed_bfloat16"}
-        The precision wanted (see :func:`cnnlab.train.plan_devices`). The model
-        must have been built with that policy; ``fit`` warns if an explicitly
-        requested mixed policy finds a float32 model.
+        The precision wanted (see :func:`cnnlab.train.plan_devices`). For an
+        explicit mixed policy the model must have been built with it; ``fit``
+        warns if it finds a float32 model. ``"auto"`` on a CPU with native
+        bfloat16 and ``CNNLAB_BF16=1`` trains a ``mixed_bfloat16`` copy of a
+        float32 model (output layer float32) and copies the weights back; the
+        start line says so. The copy is reused by the next ``fit`` until the
+        model is compiled again (``recompile=True``), as Keras reuses its
+        traced step; ``result.history.model`` is the copy.
     xla : {"auto", True, False}
         Compile the train step with XLA: on for GPUs, off for CPUs (where it is
         2–4× slower) unless forced.
@@ -157,6 +162,7 @@ def fit(model, train, validation=None, epochs: int = 5, batch_size: int = 32,
                         deterministic=seed is not None)
 
     determinism_was_on = tf_config.is_op_determinism_enabled()
+    trainee = model
     if seed is not None:
         keras.utils.set_random_seed(seed)
         tf_config.enable_op_determinism()
@@ -168,7 +174,12 @@ def fit(model, train, validation=None, epochs: int = 5, batch_size: int = 32,
         if recompile or not model.compiled:
             _compile(model, optimizer, learning_rate, loss, metrics, plan.xla)
         xla_used = _set_jit(model, plan.xla)
-        precision, notes = _check_precision_and_strategy(model, plan, mixed_precision)
+        trainee, copy_note = _mixed_trainee(model, plan, mixed_precision)
+        if trainee is not model:
+            _set_jit(trainee, plan.xla)
+        precision, notes = _check_precision_and_strategy(trainee, plan, mixed_precision)
+        if copy_note:
+            notes.append(copy_note)
 
         device = " · ".join([", ".join(plan.devices), precision,
                              f"XLA {'on' if xla_used else 'off'}"]
@@ -190,11 +201,13 @@ def fit(model, train, validation=None, epochs: int = 5, batch_size: int = 32,
 
         start = time.perf_counter()
         try:
-            history = model.fit(train_ds, validation_data=val_ds, epochs=epochs,
-                                verbose=0, callbacks=cbs, shuffle=False)
+            history = trainee.fit(train_ds, validation_data=val_ds, epochs=epochs,
+                                  verbose=0, callbacks=cbs, shuffle=False)
         finally:
             if progress is not None:
                 progress.on_train_end()
+            if trainee is not model:            # the weights go back bit for bit
+                model.set_weights(trainee.get_weights())
         seconds = time.perf_counter() - start
     finally:
         if seed is not None and not determinism_was_on:
@@ -202,6 +215,7 @@ def fit(model, train, validation=None, epochs: int = 5, batch_size: int = 32,
         # BackupAndRestore sets this and Keras never resets it: a later fit of
         # the same model would silently skip epochs.
         model._initial_epoch = None
+        trainee._initial_epoch = None
 
     if per_epoch is None:                     # tf.data input: batches x batch size
         per_epoch = _images_per_step(train) * (max(recorder.steps) if recorder.steps else 0)
@@ -302,7 +316,7 @@ def _check_precision_and_strategy(model, plan: Plan, requested):
     import tensorflow as tf
 
     notes = []
-    built = getattr(model.dtype_policy, "name", "float32")
+    built = _built_policy(model)
     if plan.precision != built:
         if requested not in ("auto",) and plan.precision != "float32" and built == "float32":
             warnings.warn(
@@ -329,6 +343,51 @@ def _check_precision_and_strategy(model, plan: Plan, requested):
                       "`cnnlab.train.strategy_scope()`: training on one GPU.", stacklevel=3)
         notes.append("one GPU used (model built outside strategy_scope())")
     return built, notes
+
+
+def _built_policy(model) -> str:
+    """The policy the model computes in: its own, or that of its (non-input) layers."""
+    own = getattr(model.dtype_policy, "name", "float32")
+    if own != "float32":
+        return own
+    names = {getattr(layer.dtype_policy, "name", "float32") for layer in model.layers
+             if type(layer).__name__ != "InputLayer"}
+    mixed = sorted(n for n in names if n.startswith("mixed"))
+    return mixed[0] if mixed else own
+
+
+def _mixed_trainee(model, plan: Plan, requested):
+    """The model ``fit`` really trains, and a note for the start line.
+
+    With ``mixed_precision="auto"`` and a bfloat16 CPU plan (``CNNLAB_BF16=1``
+    on an AMX / AVX-512 BF16 CPU) a float32 model is trained as a
+    :func:`~cnnlab.train.devices.mixed_precision_clone` compiled like the
+    model (fresh optimizer of the same config); ``fit`` copies the weights
+    back afterwards. The copy is kept on the model and reused by the next
+    ``fit`` until the model is compiled again, as Keras reuses its traced step
+    and optimizer state (changing ``trainable`` needs a recompile there too).
+    """
+    from cnnlab.train.devices import mixed_precision_clone
+
+    if (requested != "auto" or plan.gpu or not plan.precision.startswith("mixed")
+            or _built_policy(model) != "float32"):
+        return model, None
+    cached = getattr(model, "_cnnlab_mixed_copy", None)
+    if cached is not None and cached[1] is model.optimizer and cached[2] == plan.precision:
+        cached[0].set_weights(model.get_weights())
+        return cached[0], f"{plan.precision} copy of the float32 model, weights copied back"
+    if getattr(model.optimizer, "built", False):
+        return model, ("float32: the model's optimizer already holds float32 state "
+                       "(recompile, or build the model inside precision_scope())")
+    try:
+        clone = mixed_precision_clone(model, plan.precision)
+        clone.compile_from_config(model.get_compile_config())
+    except Exception as err:  # noqa: BLE001 - subclassed models, unregistered objects
+        return model, f"float32: no {plan.precision} copy of this model ({type(err).__name__})"
+    # object.__setattr__: Keras would track a model kept in an attribute and add
+    # the copy's weights to the model's own (get_weights, save, summary).
+    object.__setattr__(model, "_cnnlab_mixed_copy", (clone, model.optimizer, plan.precision))
+    return clone, f"{plan.precision} copy of the float32 model, weights copied back"
 
 
 def _start_line(device, per_epoch, epochs, batch_size, train, seed, checkpoint_dir, notes):
