@@ -127,7 +127,7 @@ class AugmentationExplorer(ExplorerBase):
     ['flip']
     """
 
-    figsize = (9, 4.4)
+    figsize = (9, 3.7)
 
     def __init__(self, image="chelsea", size: int = 256, samples: int = 8, **values):
         import ipywidgets as widgets
