@@ -293,7 +293,7 @@ class AugmentationExplorer(ExplorerBase):
             art = self._art = {"fig": fig, "original": original, "grid": grid,
                                "title": axes[1].set_title("", fontsize=10),
                                "drawn": result["original"]}
-            self._panels = tuple(axes)      # ExplorerBase: keep the axes, do not clear
+            self.keep_axes(*axes)
         elif result["original"] is not art["drawn"]:
             art["original"].set_data(np.squeeze(result["original"]))
             art["drawn"] = result["original"]

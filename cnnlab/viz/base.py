@@ -14,7 +14,10 @@ plain state update, which is also quicker in the browser.) Subclasses set
 - ``draw(result, fig)``: draw ``result`` onto the (cleared) figure ``fig``;
   or, for a widget whose layout never changes, take its axes from
   ``self.panels(fig, n, ...)``, which reuses and empties them on every update
-  instead of clearing the figure (making axes is the slow part of a redraw).
+  instead of clearing the figure (making axes is the slow part of a redraw);
+  or, fastest, build axes and artists on the first draw, hand the axes to
+  ``self.keep_axes(...)`` and, while ``self.kept_axes(fig)`` returns them,
+  only change the artists in place (``set_data``, ``set_height``, ``set_text``).
 
 Errors from ``compute`` go to the message label, never to a traceback; any
 other exception is shown in the label *and* recorded in ``self.error`` so
@@ -249,6 +252,24 @@ class ExplorerBase(widgets.VBox):
         self.draw(self.result, self._fig)
         self._show()
 
+    def keep_axes(self, *axes) -> None:
+        """Keep ``axes`` (and the figure) between updates: ``draw`` changes them in place.
+
+        After this the figure is no longer cleared before each ``draw``; a
+        widget that builds its axes itself calls it once, right after making
+        them. With no axes the figure is cleared before every ``draw`` again.
+        """
+        self._panels = tuple(axes) or None
+
+    def kept_axes(self, fig):
+        """The axes given to :meth:`keep_axes` if they are still ``fig``'s, else ``None``.
+
+        ``None`` tells ``draw`` to build its axes and artists anew (first
+        draw, or the figure was cleared or rebuilt since).
+        """
+        panels = getattr(self, "_panels", None)
+        return panels if panels and fig.axes == list(panels) else None
+
     def panels(self, fig, ncols: int, *, width_ratios=None, **adjust):
         """A row of ``ncols`` axes for ``draw``, emptied and kept between updates.
 
@@ -257,8 +278,8 @@ class ExplorerBase(widgets.VBox):
         ``fig.subplots_adjust(**adjust)``. Later calls remove what the last
         ``draw`` put on the axes and on the figure, and return the same axes.
         """
-        panels = getattr(self, "_panels", None)
-        if panels and fig.axes == list(panels):
+        panels = self.kept_axes(fig)
+        if panels:
             for ax in panels:
                 for artist in [*ax.images, *ax.patches, *ax.texts, *ax.collections,
                                *ax.tables, *ax.lines, *ax.artists]:
@@ -267,8 +288,7 @@ class ExplorerBase(widgets.VBox):
                 text.remove()
             return panels
         fig.clear()
-        self._panels = tuple(fig.subplots(1, ncols,
-                                          gridspec_kw={"width_ratios": width_ratios}))
+        self.keep_axes(*fig.subplots(1, ncols, gridspec_kw={"width_ratios": width_ratios}))
         fig.subplots_adjust(**adjust)
         return self._panels
 

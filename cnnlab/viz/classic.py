@@ -334,7 +334,7 @@ class ClassicNetworksExplorer(ExplorerBase):
         import numpy as np
 
         art = getattr(self, "_art", None)
-        if art is None or fig.axes != list(getattr(self, "_panels", ()) or ()):
+        if art is None or self.kept_axes(fig) is None:
             art = self._build(fig)
         ax = art["ax"]
         points = result["points"]
@@ -380,7 +380,7 @@ class ClassicNetworksExplorer(ExplorerBase):
         fig.clear()
         ax = fig.add_subplot()
         fig.subplots_adjust(left=0.08, right=0.98, top=0.91, bottom=0.19)
-        self._panels = (ax,)
+        self.keep_axes(ax)
         dots = {}
         for ensemble in (True, False):          # one scatter per marker kind (fast)
             colour, marker = STYLE[ensemble]

@@ -156,8 +156,7 @@ class GrowthRateExplorer(ExplorerBase):
         """Axes, labels, the comparison bars and empty line/markers, once."""
         fig.clear()
         ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
-        # the figure keeps its axes between updates (ExplorerBase clears it otherwise)
-        self._panels = (ax, ax2)
+        self.keep_axes(ax, ax2)
         step, = ax.step([], [], where="post", color="#0072B2")
         marks, = ax.plot([], [], "v", color="#D55E00", ms=6, linestyle="none")
         ax.set_xlabel("dense layer / transition (▼), in order")

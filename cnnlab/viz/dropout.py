@@ -130,7 +130,7 @@ class DropoutExplorer(ExplorerBase):
         if (art is None or art["fig"] is not fig or fig.axes != art["axes"]
                 or art["sizes"] != result["sizes"]):
             art = self._art = self._make(fig, result)
-            self._panels = tuple(art["axes"])   # ExplorerBase: keep the axes, do not clear
+            self.keep_axes(*art["axes"])
         self._draw_network(art, result)
         for bars, values in zip(art["bars"], (result["activation"], result["inverted_mean"],
                                               result["unscaled_mean"])):

@@ -131,8 +131,7 @@ class InceptionCostExplorer(ExplorerBase):
         """Axes, bars (height 0), value labels, titles and the legend, once."""
         fig.clear()
         axes = fig.subplots(1, 2)
-        # the figure keeps its axes between updates (ExplorerBase clears it otherwise)
-        self._panels = tuple(axes)
+        self.keep_axes(*axes)
         x = np.arange(len(BRANCHES))
         panels = []
         for ax, what, scale, unit in ((axes[0], "macs", 1e6, "million MACs"),

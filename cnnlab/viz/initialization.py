@@ -128,7 +128,7 @@ class InitializationExplorer(ExplorerBase):
         an update's time).
         """
         art = getattr(self, "_art", None)
-        if art is None or fig.axes != list(getattr(self, "_panels", ()) or ()):
+        if art is None or self.kept_axes(fig) is None:
             art = self._build(fig)
         depth = result["depth"]
         layers = np.arange(1, depth + 1)
@@ -178,7 +178,7 @@ class InitializationExplorer(ExplorerBase):
         fig.clear()
         ax1, ax2, ax3 = fig.subplots(1, 3)
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.84, wspace=0.35)
-        self._panels = (ax1, ax2, ax3)
+        self.keep_axes(ax1, ax2, ax3)
         lines = {}
         for ax, key, label, color in ((ax1, "act", "std of activations", "#1f77b4"),
                                       (ax2, "grad", "std of weight gradients", "#d62728")):

@@ -248,7 +248,6 @@ class OneByOneExplorer(ExplorerBase):
         formula = fig.text(0.5, 0.005, "", ha="center", va="bottom")
         fig.subplots_adjust(left=0.02, right=0.98, top=0.95, bottom=0.07, hspace=0.45)
         axes = (ax_x, ax_p, ax_w, ax_b, ax_y, ax_o)
-        # the figure keeps its axes between updates (ExplorerBase clears it otherwise)
-        self._panels = axes
+        self.keep_axes(*axes)
         return {"key": ((h, w, cin), f), "axes": axes, "maps": maps,
                 "products": products, "formula": formula}

@@ -155,7 +155,7 @@ class OptimizerRace(ExplorerBase):
         the right panel's marker line (its sweep does not depend on the rate).
         """
         art = getattr(self, "_art", None)
-        if art is None or fig.axes != list(getattr(self, "_panels", ()) or ()):
+        if art is None or self.kept_axes(fig) is None:
             art = self._build(fig, result)
         for name, losses in result["curves"].items():
             final = result["final"][name]
@@ -177,7 +177,7 @@ class OptimizerRace(ExplorerBase):
         fig.clear()
         ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.3, 1)})
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.16, top=0.88, wspace=0.25)
-        self._panels = (ax, ax2)
+        self.keep_axes(ax, ax2)
         steps = np.arange(self.table["steps"] + 1)
         names = list(COLORS)
         lines = {name: ax.plot(steps, np.full(len(steps), np.nan), color=COLORS[name],

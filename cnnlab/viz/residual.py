@@ -159,10 +159,10 @@ class DepthExplorer(ExplorerBase):
         is bold.
         """
         art = getattr(self, "_art", None)
-        if (art is None or fig.axes != list(getattr(self, "_panels", ()) or ())
+        if (art is None or self.kept_axes(fig) is None
                 or art["runs"] != list(result["losses"])):
             art = self._build(fig, result)
-        ax, ax2 = self._panels
+        ax, ax2 = self.kept_axes(fig)
         kind = "residual" if result["residual"] else "plain"
         norms = np.maximum(result["norms"], 1e-30)
         # Okabe-Ito blue / vermillion, and a marker and line style per kind, so
@@ -198,7 +198,7 @@ class DepthExplorer(ExplorerBase):
         fig.clear()
         ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
-        self._panels = (ax, ax2)
+        self.keep_axes(ax, ax2)
         line, = ax.plot([1], [1], ms=4)
         ax.set_yscale("log")
         plain_log_ticks(ax.yaxis, decade_minors=True)

@@ -253,7 +253,7 @@ class TransferExplorer(ExplorerBase):
         text = fig.text(0.01, 0.02, "", fontsize=8, va="bottom")
         self._handles = {"ax": ax, "ax_tot": ax_tot, "bars": bars, "totals": totals,
                          "notes": notes, "text": text, "n": len(blocks)}
-        self._panels = (ax, ax_tot)      # the base class keeps the figure between updates
+        self.keep_axes(ax, ax_tot)
         self._fill(result)
 
     def _fill(self, result) -> None:

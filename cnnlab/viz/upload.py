@@ -142,7 +142,7 @@ class PhotoClassifier(ExplorerBase):
         """Picture (left), model input (middle), probabilities (right)."""
         if result.get("empty"):
             fig.clear()
-            self._panels = None
+            self.keep_axes()
             fig.text(0.5, 0.5, EMPTY, ha="center", va="center", fontsize=12, color="#555")
             return
         # axes kept between updates (ExplorerBase.panels): making them was most of draw

@@ -342,7 +342,7 @@ class FeatureMapExplorer(ExplorerBase):
                 "maps": ax.imshow(mosaic, cmap="viridis", vmin=0, vmax=1,
                                   interpolation="nearest"),
                 "title": ax.set_title("", fontsize=9)}
-            self._panels = (ax_in, ax)      # ExplorerBase: keep the axes, do not clear
+            self.keep_axes(ax_in, ax)
         ax = art["axes"][1]
         art["maps"].set_data(mosaic)
         art["maps"].set_extent((-0.5, mosaic.shape[1] - 0.5, mosaic.shape[0] - 0.5, -0.5))
