@@ -33,10 +33,7 @@ exactly as in a notebook minus the render thread.
 from __future__ import annotations
 
 import argparse
-import importlib
-import inspect
 import os
-import pkgutil
 import statistics
 import time
 
@@ -67,23 +64,6 @@ SETUPS = {
         " keras.layers.Flatten(), keras.layers.Dense(1, activation='sigmoid')]),"
         " ['circle', 'cross'])"),
 }
-
-
-def explorer_classes() -> dict:
-    """Class name -> class of every explorer defined in ``cnnlab.viz``."""
-    import cnnlab.viz
-    from cnnlab.viz.base import ExplorerBase
-
-    found = {}
-    for info in pkgutil.iter_modules(cnnlab.viz.__path__):
-        if info.name.startswith("_") or info.name == "base":
-            continue
-        module = importlib.import_module(f"cnnlab.viz.{info.name}")
-        for name, obj in vars(module).items():
-            if (inspect.isclass(obj) and issubclass(obj, ExplorerBase)
-                    and obj.__module__ == module.__name__):
-                found[name] = obj
-    return found
 
 
 def moves(widget) -> list[tuple[str, object]]:
@@ -171,7 +151,7 @@ def main() -> None:
 
     import cnnlab
 
-    classes = explorer_classes()
+    classes = cnnlab.viz.explorers()
     names = sorted(classes) if not args.only else args.only
     print(f"{'explorer':26s} {'compute':>8s} {'draw':>8s} {'png':>8s} {'total':>8s}   "
           f"CPU ms, median of {args.repeats} moves")

@@ -9,10 +9,8 @@ for its whole cell timeout (jupyter/nbclient#312), so a plain
 Explorers whose constructor needs data get a small one from :data:`NEEDS`;
 a new explorer with required arguments fails the test until it is added there.
 """
-import importlib
 import inspect
 import os
-import pkgutil
 import time
 from pathlib import Path
 
@@ -23,7 +21,6 @@ from nbclient import NotebookClient
 pytest.importorskip("ipywidgets")
 
 import cnnlab.viz  # noqa: E402
-from cnnlab.viz.base import ExplorerBase  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CELL_TIMEOUT = 30            # seconds per cell
@@ -54,21 +51,7 @@ NEEDS = {
 }
 
 
-def explorer_classes() -> dict:
-    """name -> (module, class) of every explorer defined in cnnlab.viz."""
-    found = {}
-    for info in pkgutil.iter_modules(cnnlab.viz.__path__):
-        if info.name.startswith("_") or info.name == "base":
-            continue
-        module = importlib.import_module(f"cnnlab.viz.{info.name}")
-        for name, obj in vars(module).items():
-            if (inspect.isclass(obj) and issubclass(obj, ExplorerBase)
-                    and obj.__module__ == module.__name__):
-                found[name] = (info.name, obj)
-    return found
-
-
-def construction(name: str, module: str, cls) -> str:
+def construction(name: str, cls) -> str:
     if name in NEEDS:
         return NEEDS[name]
     required = [p for p in inspect.signature(cls).parameters.values()
@@ -76,17 +59,17 @@ def construction(name: str, module: str, cls) -> str:
                 and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
     assert not required, (f"{name} needs {[p.name for p in required]}: add a small "
                           "instance to NEEDS in tests/test_widgets_nbclient.py")
-    return f"cnnlab.viz.{module}.{name}()"
+    return f"{cls.__module__}.{name}()"
 
 
 @pytest.mark.slow
 def test_every_explorer_executes_under_nbclient_within_seconds(tmp_path):
-    classes = explorer_classes()
+    classes = cnnlab.viz.explorers()
     assert len(classes) >= 15, sorted(classes)
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import cnnlab")] + [
-        nbformat.v4.new_code_cell(construction(name, module, cls))
-        for name, (module, cls) in sorted(classes.items())]
+        nbformat.v4.new_code_cell(construction(name, cls))
+        for name, cls in sorted(classes.items())]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     client = NotebookClient(nb, kernel_name="python3", timeout=CELL_TIMEOUT,
