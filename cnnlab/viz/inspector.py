@@ -195,9 +195,10 @@ class ModelInspector(ExplorerBase):
                 "log": bool(log), **layer_costs(summary, top)}
 
     def draw(self, result, fig) -> None:
-        from matplotlib.ticker import FuncFormatter, NullFormatter
+        from matplotlib.ticker import NullFormatter
 
         from cnnlab.plot import bars
+        from cnnlab.viz._log_ticks import plain_log_ticks
 
         # the HTML table sits under the figure and follows the same result
         self.table.value = result["summary"]._repr_html_()
@@ -221,8 +222,7 @@ class ModelInspector(ExplorerBase):
             if log:
                 bars(ax, result["labels"], result[key], log=True,
                      title=f"{what}: {_millions(total)}")
-                # plain "1k", "10M" instead of mathtext 10³ (parsed on every draw)
-                ax.xaxis.set_major_formatter(FuncFormatter(_power_of_ten))
+                plain_log_ticks(ax.xaxis)     # 10³ as text, not mathtext
             else:
                 shares = [round(100 * v / total, 1) if total else 0.0 for v in result[key]]
                 bars(ax, result["labels"], shares,
@@ -240,17 +240,3 @@ class ModelInspector(ExplorerBase):
         fig.text(0.5, 0.98, f"{result['name']}{more}: weights "
                  f"{(t['params'] or 0) * 4 / 1e6:,.1f} MB, activations {mem} "
                  "(float32, forward, one image)", ha="center", va="top", fontsize=10)
-
-
-def _power_of_ten(value, _pos=None) -> str:
-    """A log-axis tick as plain text: 1, 10, 100, 1k, ..., 10M, 1G.
-
-    Examples
-    --------
-    >>> [_power_of_ten(v) for v in (1, 100, 1e3, 1e7, 1e9, 0.1)]
-    ['1', '100', '1k', '10M', '1G', '0.1']
-    """
-    for scale, unit in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if value >= scale:
-            return f"{value / scale:g}{unit}"
-    return f"{value:g}"
