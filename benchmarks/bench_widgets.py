@@ -17,8 +17,12 @@ timed, and prints one table of medians per move:
 - ``compute``: ``compute`` (the pure part; TensorFlow work included);
 - ``draw``: putting the result on the figure (``draw`` or a widget's in-place
   ``_redraw``), without the PNG;
-- ``png``: rendering the figure to the PNG the widget shows (Agg drawing plus
-  encoding: ``to_png(tight=False, compress_level=1)``, as ``ExplorerBase._show``);
+- ``png``: rendering the figure to the PNG the widget shows
+  (``ExplorerBase._picture``: Agg drawing -- the whole figure, or only the
+  artists the widget marked with ``animate`` over the kept rest -- plus
+  encoding at zlib level 1);
+- ``pictures``: how the timed pictures were made: ``whole`` figure drawn,
+  ``blit`` (animated artists over the kept rest), ``same`` (nothing changed);
 - ``total``: the whole ``control.value = …`` statement, as a notebook runs it
   (observers, compute, draw, PNG, message and table updates).
 
@@ -118,6 +122,7 @@ def measure(widget, repeats: int) -> dict:
         widget.controls[name].value = value
     rows = {"compute": [], "draw": [], "png": [], "total": []}
     problems = []
+    draws_before = dict(widget._draws)
     for i in range(repeats):
         name, value = pairs[i % len(pairs)]
         clock.parts = {}
@@ -134,6 +139,7 @@ def measure(widget, repeats: int) -> dict:
     out = {k: 1000 * statistics.median(v) for k, v in rows.items()}
     out["controls"] = sorted({name for name, _ in pairs})
     out["problems"] = sorted(set(problems))
+    out["draws"] = {k: widget._draws[k] - draws_before[k] for k in widget._draws}
     return out
 
 
@@ -153,7 +159,7 @@ def main() -> None:
 
     classes = cnnlab.viz.explorers()
     names = sorted(classes) if not args.only else args.only
-    print(f"{'explorer':26s} {'compute':>8s} {'draw':>8s} {'png':>8s} {'total':>8s}   "
+    print(f"{'explorer':26s} {'compute':>8s} {'draw':>8s} {'png':>8s} {'total':>8s}   pictures   "
           f"CPU ms, median of {args.repeats} moves")
     for name in names:
         code = SETUPS.get(name, f"cnnlab.viz.{classes[name].__module__.split('.')[-1]}"
@@ -168,8 +174,9 @@ def main() -> None:
             print(f"{name:26s} (no control to move)")
             continue
         note = f"   (no picture after {', '.join(r['problems'])})" if r["problems"] else ""
+        draws = " ".join(f"{k} {v}" for k, v in r["draws"].items() if v)
         print(f"{name:26s} {r['compute']:8.1f} {r['draw']:8.1f} {r['png']:8.1f} "
-              f"{r['total']:8.1f}{note}", flush=True)
+              f"{r['total']:8.1f}   {draws}{note}", flush=True)
         if args.save:
             os.makedirs(args.save, exist_ok=True)
             with open(os.path.join(args.save, f"{name}.png"), "wb") as f:

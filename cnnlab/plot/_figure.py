@@ -59,6 +59,32 @@ def to_png(fig, *, dpi: float = DPI, tight: bool = True, compress_level: int = 6
     return buffer.getvalue()
 
 
+def rgba_to_png(rgba, *, compress_level: int = 6) -> bytes:
+    """PNG bytes of an RGBA pixel buffer (a canvas's ``buffer_rgba()``, H×W×4 uint8).
+
+    What :func:`to_png` does after drawing, for a widget that drew its canvas
+    itself (``savefig`` would draw the whole figure again). Pillow writes it,
+    as it writes matplotlib's PNGs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> png = rgba_to_png(np.zeros((2, 3, 4), np.uint8), compress_level=1)
+    >>> png[:4], len(png) > 40
+    (b'\\x89PNG', True)
+    """
+    import numpy as np
+    from PIL import Image
+
+    if check_int("compress_level", compress_level) > 9:
+        raise ValueError("`compress_level` must be an integer from 0 to 9. "
+                         f"Received: compress_level={compress_level!r}.")
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(rgba), "RGBA").save(buffer, format="png",
+                                                   compress_level=compress_level)
+    return buffer.getvalue()
+
+
 def describe(fig) -> str:
     """A one-line description of ``fig`` from its titles and axis labels (alt text).
 

@@ -73,7 +73,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import ipywidgets as widgets
 
-from cnnlab.plot._figure import new_figure, png_bundle, to_png
+from cnnlab.plot._figure import DPI, new_figure, png_bundle, rgba_to_png, to_png
 
 
 class ExplorerBase(widgets.VBox):
@@ -104,6 +104,7 @@ class ExplorerBase(widgets.VBox):
         self.last_update_seconds = None
         self._fig = None
         self._result = None
+        self._draws = {"whole": 0, "blit": 0, "same": 0}   # how pictures were made
         self._state = threading.Condition()   # guards the counters below
         self._figure_lock = threading.Lock()  # one thread draws the figure at a time
         self._local = threading.local()       # the render thread's snapshot of `result`
@@ -244,13 +245,36 @@ class ExplorerBase(widgets.VBox):
 
     def _redraw(self):
         if self._fig is None:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
             # Not through pyplot: pyplot keeps every figure it made until
             # closed, and a widget's figure lives as long as the widget.
             self._fig = new_figure(figsize=self.figsize, layout=None)
+            self._fig.set_dpi(DPI)
+            FigureCanvasAgg(self._fig)      # our own Agg canvas: blitting needs one
         if not getattr(self, "_panels", None):
             self._fig.clear()
+            self._animated = []
         self.draw(self.result, self._fig)
         self._show()
+
+    def animate(self, *artists) -> None:
+        """Mark ``artists`` as the ones ``draw`` changes in place on every update.
+
+        The rest of the figure (axes, ticks, labels, titles that stay) is then
+        drawn once and kept as a picture; an update restores that picture and
+        draws only these artists over it -- as long as nothing else on the
+        figure changed (matplotlib's ``stale`` flag, which changes to animated
+        artists do not raise). Anything else that changes (axis limits, a text
+        not marked here) makes the next update draw the whole figure again,
+        so marking is a matter of speed only, with one rule: an animated
+        artist is drawn on top of everything that is not animated.
+        ``tests/test_viz_blit.py`` checks every explorer's pictures against
+        whole redraws pixel for pixel.
+        """
+        for artist in artists:
+            artist.set_animated(True)
+        self._animated = [*getattr(self, "_animated", []), *artists]
 
     def keep_axes(self, *axes) -> None:
         """Keep ``axes`` (and the figure) between updates: ``draw`` changes them in place.
@@ -260,6 +284,8 @@ class ExplorerBase(widgets.VBox):
         them. With no axes the figure is cleared before every ``draw`` again.
         """
         self._panels = tuple(axes) or None
+        self._animated = []
+        self._kept_picture = None
 
     def kept_axes(self, fig):
         """The axes given to :meth:`keep_axes` if they are still ``fig``'s, else ``None``.
@@ -297,7 +323,36 @@ class ExplorerBase(widgets.VBox):
         from IPython import get_ipython
         if get_ipython() is None:   # plain Python (tests, doctests): nothing to display
             return
-        self.out.value = to_png(self._fig, tight=False, compress_level=PNG_COMPRESS_LEVEL)
+        self.out.value = self._picture()
+
+    def _picture(self) -> bytes:
+        """The figure as the PNG the widget shows, drawing only what changed.
+
+        Nothing changed: the last PNG again. Only animated artists changed
+        (:meth:`animate`): the kept picture of the rest, those artists drawn
+        over it in z-order. Otherwise the whole figure, whose picture without
+        the animated artists is kept for the next update.
+        """
+        fig = self._fig
+        canvas = fig.canvas
+        animated = sorted((a for a in getattr(self, "_animated", ())
+                           if a.get_visible() and a.figure is fig
+                           and (a.axes is None or a.axes in fig.axes)),
+                          key=lambda a: a.get_zorder())
+        if fig.stale or getattr(self, "_kept_picture", None) is None:
+            canvas.draw()                   # everything but the animated artists
+            self._kept_picture = canvas.copy_from_bbox(fig.bbox)
+            self._draws["whole"] += 1
+        elif not animated and getattr(self, "_png", None):
+            self._draws["same"] += 1
+            return self._png
+        else:
+            canvas.restore_region(self._kept_picture)
+            self._draws["blit"] += 1
+        for artist in animated:
+            (artist.axes or fig).draw_artist(artist)
+        self._png = rgba_to_png(canvas.buffer_rgba(), compress_level=PNG_COMPRESS_LEVEL)
+        return self._png
 
     def summary(self) -> str:
         """One line for static views: class, what it shows, current control values."""
