@@ -25,12 +25,14 @@ tests (and the browser test) can fail on it. Tests set ``.value`` on controls
 and assert on ``self.result`` and ``self.figure_png()``.
 
 Render path. The figure is laid out once by the widget (fixed ``figsize``,
-``subplots_adjust``/``panels``, nothing outside it), so the picture is
-``to_png(fig, tight=False, compress_level=1)``: a tight bounding box draws the
-figure twice (30-50 % of the render), and zlib level 1 encodes in about 7 ms
-instead of 10.5 ms for ~25 % more bytes (30-40 kB for a 800x350 explorer,
-nothing for a local websocket and still small for Colab's proxied one). What
-remains is matplotlib's Agg drawing of the figure, mostly its text.
+``subplots_adjust``/``panels``, nothing outside it) and drawn on the widget's
+own Agg canvas at 100 dpi, without a tight bounding box (which draws the
+figure twice), and Pillow encodes the pixels at zlib level 1 (about 7 ms
+instead of 10.5 ms for ~25 % more bytes). What remains is matplotlib's Agg
+drawing, mostly its text, so a widget that changes artists in place marks them
+with :meth:`animate`: while nothing else on the figure changed, an update
+restores the kept picture of the rest and draws only those artists
+(:meth:`_picture`); when nothing changed at all, the last PNG is shown again.
 
 No backlog while a slider is dragged. ``compute`` runs at once in the control's
 observer, so ``self.result`` is current as soon as ``.value`` is set. The
