@@ -1,12 +1,12 @@
-"""Argument checks that only ``cnnlab.arith`` needs (the shared ones, ``check_bool``
-and ``check_shape`` among them, are in ``cnnlab._validate``)."""
+"""The int-or-pair check only ``cnnlab.arith`` needs (the shared checks are in
+``cnnlab._validate``)."""
 from __future__ import annotations
 
 from typing import Sequence
 
-from cnnlab._validate import check_bool, check_pair, check_shape  # noqa: F401 (re-exported)
+from cnnlab._validate import check_pair
 
-__all__ = ["check_bool", "check_shape", "axes"]
+__all__ = ["axes"]
 
 
 def axes(**pairs) -> tuple[bool, dict[str, tuple[int, int]]]:

@@ -32,8 +32,9 @@ from __future__ import annotations
 from math import ceil
 from typing import Sequence, Union
 
-from cnnlab._validate import check_choice, check_int, check_ints, check_padding, check_pair
-from cnnlab.arith._args import axes, check_bool, check_shape
+from cnnlab._validate import (check_bool, check_choice, check_int, check_ints, check_padding,
+                              check_pair, check_shape)
+from cnnlab.arith._args import axes
 from cnnlab.arith.macs import conv_macs
 from cnnlab.arith.params import conv_params, depthwise_params, separable_params
 from cnnlab.arith.receptive import receptive_field

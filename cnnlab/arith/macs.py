@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence, Union
 
-from cnnlab._validate import check_int, check_pair
-from cnnlab.arith._args import check_shape
+from cnnlab._validate import check_int, check_pair, check_shape
 from cnnlab.arith.sizes import conv_output_shape
 
 __all__ = ["conv_macs", "dense_macs"]

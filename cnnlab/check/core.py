@@ -166,15 +166,7 @@ def _describe_kind(expects) -> str:
     return " or ".join(f"a {t.__name__}" for t in types)
 
 
-def _describe_value(value) -> str:
-    return f"{type(value).__name__} {_SHORT.repr(value)}"
-
-
 # --------------------------------------------------------------------------- timing
-def _in_main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
-
-
 def call_with_time_limit(func, seconds: float):
     """Call ``func()``; raise ``TimeoutError`` if it runs longer than ``seconds``.
 
@@ -201,7 +193,7 @@ def call_with_time_limit(func, seconds: float):
 
 
 def _alarm_is_free() -> bool:
-    return (hasattr(signal, "setitimer") and _in_main_thread()
+    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
             and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
 
 
@@ -253,7 +245,7 @@ def run(question: Question, answer) -> Result:
         return Result(qid, title, "unattempted", _ELLIPSIS_HINT)
     if not _kind_matches(answer, question.expects):
         return Result(qid, title, "type", f"Expected {_describe_kind(question.expects)}; "
-                      f"got {_describe_value(answer)}.")
+                      f"got {type(answer).__name__} {_SHORT.repr(answer)}.")
     given = _guard_function(answer) if inspect.isfunction(answer) or inspect.ismethod(answer) \
         else answer
     bank_files = frozenset({question.func.__code__.co_filename}) \

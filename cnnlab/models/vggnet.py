@@ -63,10 +63,6 @@ def scaled(channels: int, width: float) -> int:
     return max(1, int(round(channels * width)))
 
 
-def _check_width(width) -> float:
-    return check_number("width", width, 0, 8, low_open=True)
-
-
 def _check_config(config):
     """Return the layer list of ``config`` (a name or a list)."""
     if isinstance(config, str):
@@ -139,7 +135,7 @@ def vgg_plan(config="D", input_shape=(224, 224, 3), classes: int = 1000,
     items = _check_config(config)
     h, w, c = _check_input_shape(input_shape)
     classes = check_int("classes", classes, 1)
-    width = _check_width(width)
+    width = check_number("width", width, 0, 8, low_open=True)
     pool_min_size = check_int("pool_min_size", pool_min_size, 1)
     rows, block, conv_in_block = [], 1, 0
     for item in items:
