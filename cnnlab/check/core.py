@@ -31,7 +31,7 @@ from cnnlab.check import progress as _progress
 from cnnlab.check import record as _record
 from cnnlab.check._frames import (_learner_frames, _raised_in_learner_code,  # noqa: F401
                                   _where)
-from cnnlab.check.registry import REGISTRY, NotYet, Question, lesson_of, load_bank
+from cnnlab.check.registry import REGISTRY, NotYet, Question, lesson_of
 from cnnlab.check.result import Result
 
 
@@ -72,11 +72,6 @@ _KIND_WORDS = {
 
 
 # --------------------------------------------------------------------------- lookup
-def _sort_key(qid: str):
-    lesson, k = qid.split(".")
-    return int(lesson), int(k)
-
-
 def find_question(qid: str) -> Question:
     """Return the registered question ``qid``, importing its lesson's bank.
 
@@ -96,15 +91,11 @@ def find_question(qid: str) -> Question:
     'Three'
     """
     lesson = lesson_of(qid)
-    if qid not in REGISTRY:
-        try:
-            load_bank(lesson)
-        except ValueError:
-            if not any(lesson_of(q) == lesson for q in REGISTRY):
-                raise
     if qid in REGISTRY:
         return REGISTRY[qid]
-    known = sorted((q for q in REGISTRY if lesson_of(q) == lesson), key=_sort_key)
+    known = _progress._lesson_questions(lesson)     # loads the bank
+    if qid in known:
+        return known[qid]
     raise ValueError(f"`qid` must be one of lesson {lesson}'s questions: "
                      f"{', '.join(known) or 'none'}. Received: qid={qid!r}.")
 
