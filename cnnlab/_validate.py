@@ -190,3 +190,14 @@ def check_shape(name: str, value, labels: str = "(H, W, C)") -> tuple[int, ...]:
             pass
     raise ValueError(f"`{name}` must be a sequence {labels} of integers >= 1. "
                      f"Received: {name}={value!r}.")
+
+
+def check_input_shape(value) -> tuple[int, int, int]:
+    """A model's ``input_shape``: :func:`check_shape` with :data:`IMAGE_SHAPE`'s wording.
+
+    Examples
+    --------
+    >>> check_input_shape((28, 28, 1))
+    (28, 28, 1)
+    """
+    return check_shape("input_shape", value, IMAGE_SHAPE)

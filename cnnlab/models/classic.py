@@ -20,18 +20,14 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from cnnlab._validate import IMAGE_SHAPE, check_int, check_ints, check_number, check_shape
-
-
-def _check_shape(input_shape) -> tuple[int, int, int]:
-    return check_shape("input_shape", input_shape, IMAGE_SHAPE)
+from cnnlab._validate import check_input_shape, check_int, check_ints, check_number
 
 
 def _classifier(name: str, input_shape, classes: int, hidden: list):
-    """``keras.Sequential``: the checked input, the ``hidden`` layers, a softmax over ``classes``."""
+    """``keras.Sequential``: the checked input, the ``hidden`` layers, a softmax head."""
     import keras
 
-    shape = _check_shape(input_shape)
+    shape = check_input_shape(input_shape)
     check_int("classes", classes, 1)
     return keras.Sequential([keras.Input(shape), *hidden,
                              keras.layers.Dense(classes, activation="softmax",
@@ -228,7 +224,7 @@ def small_cnn(input_shape, classes: int, filters: Sequence[int] = (32, 64),
     import keras
     from keras import layers
 
-    shape = _check_shape(input_shape)
+    shape = check_input_shape(input_shape)
     check_int("classes", classes, 1)
     filters = check_ints("filters", filters, scalar_ok=True)
     _check_rate("dropout", dropout)
@@ -316,7 +312,7 @@ def from_spec(spec: str, *, name: str = "custom"):
     elif items[0].startswith("input"):
         raise ValueError(f"The input of `spec` must look like 'input 28x28x1'. "
                          f"Received: {items[0]!r}.")
-    _check_shape(shape)
+    check_input_shape(shape)
     item_re = re.compile(r"^(conv|dwconv|pool|avgpool|gap|flatten|bn|dropout|dense)"
                          r"(\d*)((?:/(?:k\d+|s\d+|same))*)$")
     steps = []
