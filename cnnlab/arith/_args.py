@@ -1,12 +1,17 @@
-"""The int-or-pair check only ``cnnlab.arith`` needs (the shared checks are in
+"""The argument checks only ``cnnlab.arith`` needs (the shared ones are in
 ``cnnlab._validate``)."""
 from __future__ import annotations
 
 from typing import Sequence
 
-from cnnlab._validate import check_pair
+from cnnlab._validate import check_pair, check_shape
 
-__all__ = ["axes"]
+__all__ = ["axes", "hwc"]
+
+
+def hwc(input_shape) -> tuple[int, int, int]:
+    """Check an ``input_shape`` ``(H, W, C)`` of integers >= 1; return it as a tuple."""
+    return check_shape("input_shape", input_shape, "(H, W, C)")
 
 
 def axes(**pairs) -> tuple[bool, dict[str, tuple[int, int]]]:

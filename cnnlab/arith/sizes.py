@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Sequence, Union
 
-from cnnlab._validate import check_int, check_padding, check_pair, check_shape
-from cnnlab.arith._args import axes
+from cnnlab._validate import check_int, check_padding, check_pair
+from cnnlab.arith._args import axes, hwc
 
 __all__ = ["conv_output_size", "transposed_conv_output_size", "conv_output_shape"]
 
@@ -236,7 +236,7 @@ def conv_output_shape(input_shape: Sequence[int], kernel: IntOrPair, filters: in
     >>> conv_output_shape((224, 224, 3), 3, 64, padding="same")
     (224, 224, 64)
     """
-    h, w, _ = check_shape("input_shape", input_shape, "(H, W, C)")
+    h, w, _ = hwc(input_shape)
     filters = check_int("filters", filters, 1)
     kernel, stride, dilation = axes(kernel=kernel, stride=stride, dilation=dilation)[1].values()
     out_h, out_w = conv_output_size((h, w), kernel, stride, padding, dilation)
@@ -259,7 +259,7 @@ def unet_levels(input_shape=(32, 32, 3), filters: int = 16, depth: int = 2) -> l
     >>> unet_levels((32, 32, 3), 16, 2)
     [(32, 32, 16), (16, 16, 32), (8, 8, 64)]
     """
-    h, w, _ = check_shape("input_shape", input_shape, "(H, W, C)")
+    h, w, _ = hwc(input_shape)
     filters = check_int("filters", filters, 1)
     depth = check_int("depth", depth, 1)
     if h % 2 ** depth or w % 2 ** depth:
