@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnnlab._validate import check_int
+from cnnlab._validate import check_choice, check_int
 from cnnlab.arith._args import hwc
 from cnnlab.arith._totals import summed
 
@@ -81,11 +81,8 @@ class InceptionCost:
 
     def branch(self, name: str) -> BranchCost:
         """The branch called ``name`` (one of ``"1x1", "3x3", "5x5", "pool"``)."""
-        for b in self.branches:
-            if b.name == name:
-                return b
-        raise ValueError(f"`name` must be one of {', '.join(map(repr, BRANCHES))}. "
-                         f"Received: name={name!r}.")
+        check_choice("name", name, BRANCHES)
+        return next(b for b in self.branches if b.name == name)
 
 
 def same_conv_cost(input_shape, kernel: int, filters: int, name: str = "conv",
