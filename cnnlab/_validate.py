@@ -115,21 +115,14 @@ def check_pair(name: str, value, minimum: int = 1) -> tuple[int, int]:
     >>> check_pair("kernel", (1, 7))
     (1, 7)
     """
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        if len(value) != 2:
-            raise ValueError(f"`{name}` must be an integer >= {minimum} or a pair "
-                             f"(h, w) of them. Received: {name}={value!r}.")
+    pair = value if isinstance(value, Sequence) and not isinstance(value, str) else (value, value)
+    if len(pair) == 2:
         try:
-            return (check_int(name, value[0], minimum), check_int(name, value[1], minimum))
+            return (check_int(name, pair[0], minimum), check_int(name, pair[1], minimum))
         except ValueError:
-            raise ValueError(f"`{name}` must be an integer >= {minimum} or a pair "
-                             f"(h, w) of them. Received: {name}={value!r}.") from None
-    try:
-        v = check_int(name, value, minimum)
-    except ValueError:
-        raise ValueError(f"`{name}` must be an integer >= {minimum} or a pair "
-                         f"(h, w) of them. Received: {name}={value!r}.") from None
-    return (v, v)
+            pass
+    raise ValueError(f"`{name}` must be an integer >= {minimum} or a pair "
+                     f"(h, w) of them. Received: {name}={value!r}.")
 
 
 def check_padding(padding):
@@ -197,3 +190,14 @@ def check_shape(name: str, value, labels: str = "(H, W, C)") -> tuple[int, ...]:
             pass
     raise ValueError(f"`{name}` must be a sequence {labels} of integers >= 1. "
                      f"Received: {name}={value!r}.")
+
+
+def check_input_shape(value) -> tuple[int, int, int]:
+    """A model's ``input_shape``: :func:`check_shape` with :data:`IMAGE_SHAPE`'s wording.
+
+    Examples
+    --------
+    >>> check_input_shape((28, 28, 1))
+    (28, 28, 1)
+    """
+    return check_shape("input_shape", value, IMAGE_SHAPE)

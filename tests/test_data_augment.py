@@ -155,7 +155,10 @@ def test_from_image_data_generator_kwargs_converts_units():
     (dict(width_shift_range=12), "`width_shift_range` must be a fraction of the image size"),
     (dict(zoom_range=1.5), "`zoom_range` must be below 1"),
     (dict(brightness_range=0.2), "`brightness_range` must be a pair"),
-    (dict(rotation_range=-5), "`rotation_range` must be a number >= 0. Received: rotation_range=-5."),
+    (dict(rotation_range=-5), "`rotation_range` must be a number in [0, 180] (degrees). "
+                              "Received: rotation_range=-5."),
+    (dict(shear_range=90), "`shear_range` must be a number in [0, 90) (degrees)."),
+    (dict(cval=-1), "`cval` must be a number >= 0. Received: cval=-1."),
 ])
 def test_old_kwargs_errors(kwargs, message):
     with pytest.raises(ValueError) as err:

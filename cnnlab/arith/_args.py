@@ -1,12 +1,17 @@
-"""Argument checks that only ``cnnlab.arith`` needs (the shared ones, ``check_bool``
-and ``check_shape`` among them, are in ``cnnlab._validate``)."""
+"""The argument checks only ``cnnlab.arith`` needs (the shared ones are in
+``cnnlab._validate``)."""
 from __future__ import annotations
 
 from typing import Sequence
 
-from cnnlab._validate import check_bool, check_pair, check_shape  # noqa: F401 (re-exported)
+from cnnlab._validate import check_pair, check_shape
 
-__all__ = ["check_bool", "check_shape", "axes"]
+__all__ = ["axes", "hwc"]
+
+
+def hwc(input_shape) -> tuple[int, int, int]:
+    """Check an ``input_shape`` ``(H, W, C)`` of integers >= 1; return it as a tuple."""
+    return check_shape("input_shape", input_shape, "(H, W, C)")
 
 
 def axes(**pairs) -> tuple[bool, dict[str, tuple[int, int]]]:

@@ -32,8 +32,9 @@ from __future__ import annotations
 from math import ceil
 from typing import Sequence, Union
 
-from cnnlab._validate import check_choice, check_int, check_ints, check_padding, check_pair
-from cnnlab.arith._args import axes, check_bool, check_shape
+from cnnlab._validate import (check_bool, check_choice, check_int, check_ints, check_padding,
+                              check_pair)
+from cnnlab.arith._args import axes, hwc
 from cnnlab.arith.macs import conv_macs
 from cnnlab.arith.params import conv_params, depthwise_params, separable_params
 from cnnlab.arith.receptive import receptive_field
@@ -161,10 +162,6 @@ def dilated_coverage(dilations: Sequence[int], kernel: int = 3) -> list[int]:
     return counts
 
 
-def _shape(input_shape) -> tuple[int, int, int]:
-    return check_shape("input_shape", input_shape, "(H, W, C)")
-
-
 def _no_dilated_strides(stride, dilation) -> None:
     s, d = check_pair("stride", stride, 1), check_pair("dilation", dilation, 1)
     if max(s) > 1 and max(d) > 1:
@@ -205,7 +202,7 @@ def depthwise_macs(input_shape: Sequence[int], kernel: IntOrPair, stride: IntOrP
     >>> depthwise_macs((112, 112, 32), 3, padding="same")   # MobileNet's conv_dw_1
     3612672
     """
-    _, _, c = _shape(input_shape)
+    _, _, c = hwc(input_shape)
     m = check_int("depth_multiplier", depth_multiplier, 1)
     h, w, _ = conv_output_shape(input_shape, kernel, c, stride, padding, dilation)
     kh, kw = check_pair("kernel", kernel, 1)
@@ -249,7 +246,7 @@ def separable_macs(input_shape: Sequence[int], kernel: IntOrPair, filters: int,
     """
     filters = check_int("filters", filters, 1)
     m = check_int("depth_multiplier", depth_multiplier, 1)
-    _, _, c = _shape(input_shape)
+    _, _, c = hwc(input_shape)
     h, w, _ = conv_output_shape(input_shape, kernel, c, stride, padding, dilation)
     return (depthwise_macs(input_shape, kernel, stride, padding, dilation, m)
             + h * w * c * m * filters)
@@ -283,7 +280,7 @@ def transposed_conv_macs(input_shape: Sequence[int], kernel: IntOrPair,
     >>> transposed_conv_macs((8, 8, 32), 2, 16)    # a U-Net upsampling step
     131072
     """
-    h, w, c = _shape(input_shape)
+    h, w, c = hwc(input_shape)
     kh, kw = check_pair("kernel", kernel, 1)
     filters = check_int("filters", filters, 1)
     return h * w * c * kh * kw * filters
@@ -318,7 +315,7 @@ def transposed_conv_output_shape(input_shape: Sequence[int], kernel: IntOrPair,
     >>> transposed_conv_output_shape((5, 5, 4), 3, 8, stride=2)   # (5 - 1)·2 + 3
     (11, 11, 8)
     """
-    h, w, _ = _shape(input_shape)
+    h, w, _ = hwc(input_shape)
     filters = check_int("filters", filters, 1)
     out = transposed_conv_output_size((h, w), kernel, stride, padding, output_padding,
                                       dilation)
@@ -369,7 +366,7 @@ def separable_saving(input_shape: Sequence[int], kernel: IntOrPair, filters: int
     >>> t["standard_params"], t["separable_params"]
     (4640, 688)
     """
-    _, _, c = _shape(input_shape)
+    _, _, c = hwc(input_shape)
     filters = check_int("filters", filters, 1)
     bias = check_bool("bias", bias)
     kh, kw = check_pair("kernel", kernel, 1)
@@ -444,7 +441,7 @@ def conv_kind_cost(kind: str, input_shape: Sequence[int], kernel: int = 3,
     (9, 9, 4)
     """
     check_choice("kind", kind, KINDS)
-    h, w, c = _shape(input_shape)
+    h, w, c = hwc(input_shape)
     kernel = check_int("kernel", kernel, 1)
     filters = check_int("filters", filters, 1)
     stride = check_int("stride", stride, 1)

@@ -29,7 +29,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnnlab._validate import check_int, check_shape
+from cnnlab._validate import check_choice, check_int
+from cnnlab.arith._args import hwc
 from cnnlab.arith._totals import summed
 
 BRANCHES = ("1x1", "3x3", "5x5", "pool")
@@ -80,15 +81,8 @@ class InceptionCost:
 
     def branch(self, name: str) -> BranchCost:
         """The branch called ``name`` (one of ``"1x1", "3x3", "5x5", "pool"``)."""
-        for b in self.branches:
-            if b.name == name:
-                return b
-        raise ValueError(f"`name` must be one of {', '.join(map(repr, BRANCHES))}. "
-                         f"Received: name={name!r}.")
-
-
-def _shape(input_shape) -> tuple:
-    return check_shape("input_shape", input_shape)
+        check_choice("name", name, BRANCHES)
+        return next(b for b in self.branches if b.name == name)
 
 
 def same_conv_cost(input_shape, kernel: int, filters: int, name: str = "conv",
@@ -117,7 +111,7 @@ def same_conv_cost(input_shape, kernel: int, filters: int, name: str = "conv",
     >>> same_conv_cost((28, 28, 192), 1, 16).params
     3088
     """
-    h, w, c = _shape(input_shape)
+    h, w, c = hwc(input_shape)
     kernel = check_int("kernel", kernel, 1)
     filters = check_int("filters", filters, 1)
     macs = h * w * filters * kernel * kernel * c
@@ -136,7 +130,7 @@ def inception_branches(input_shape, f1: int, f3_reduce: int, f3: int, f5_reduce:
     >>> [b.out_channels for b in inception_branches((28, 28, 192), 64, 96, 128, 16, 32, 32)]
     [64, 128, 32, 32]
     """
-    h, w, c = _shape(input_shape)
+    h, w, c = hwc(input_shape)
     for name, value in (("f1", f1), ("f3_reduce", f3_reduce), ("f3", f3),
                         ("f5_reduce", f5_reduce), ("f5", f5), ("pool_proj", pool_proj)):
         check_int(name, value, 1)
@@ -198,7 +192,7 @@ def inception_cost(input_shape, f1: int, f3_reduce: int, f3: int, f5_reduce: int
     """
     branches = inception_branches(input_shape, f1, f3_reduce, f3, f5_reduce, f5, pool_proj,
                                   bottleneck=bottleneck)
-    return InceptionCost(_shape(input_shape), branches, bool(bottleneck))
+    return InceptionCost(hwc(input_shape), branches, bool(bottleneck))
 
 
 def bottleneck_saving(input_shape, kernel: int, filters: int, reduce: int) -> dict:
@@ -228,7 +222,7 @@ def bottleneck_saving(input_shape, kernel: int, filters: int, reduce: int) -> di
     >>> round(s["ratio"], 2)
     9.68
     """
-    h, w, _ = _shape(input_shape)
+    h, w, _ = hwc(input_shape)
     reduce = check_int("reduce", reduce, 1)
     direct = same_conv_cost(input_shape, kernel, filters).macs
     first = same_conv_cost(input_shape, 1, reduce).macs

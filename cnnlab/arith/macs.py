@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Sequence, Union
 
 from cnnlab._validate import check_int, check_pair
-from cnnlab.arith._args import check_shape
+from cnnlab.arith._args import hwc
 from cnnlab.arith.sizes import conv_output_shape
 
 __all__ = ["conv_macs", "dense_macs"]
@@ -55,7 +55,7 @@ def conv_macs(input_shape: Sequence[int], kernel: IntOrPair, filters: int,
     >>> conv_macs((28, 28, 192), 1, 16) + conv_macs((28, 28, 16), 5, 32, padding="same")
     12443648
     """
-    _, _, c_in = check_shape("input_shape", input_shape, "(H, W, C)")
+    _, _, c_in = hwc(input_shape)
     h, w, f = conv_output_shape(input_shape, kernel, filters, stride, padding, dilation)
     kh, kw = check_pair("kernel", kernel, 1)
     return h * w * f * kh * kw * c_in

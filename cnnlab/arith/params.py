@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence, Union
 
-from cnnlab._validate import check_int, check_pair
-from cnnlab.arith._args import check_bool
+from cnnlab._validate import check_bool, check_int, check_pair
 
 __all__ = ["conv_params", "dense_params", "batchnorm_params", "depthwise_params",
            "separable_params"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Sequence, Union
 
 from cnnlab._validate import check_int, check_padding, check_pair
-from cnnlab.arith._args import axes, check_shape
+from cnnlab.arith._args import axes, hwc
 
 __all__ = ["conv_output_size", "transposed_conv_output_size", "conv_output_shape"]
 
@@ -197,15 +197,12 @@ def transposed_conv_output_size(size: IntOrPair, kernel: IntOrPair,
     if output_padding is None:
         ops = (None, None)
     else:
-        paired = paired or _is_pair(output_padding)
+        paired = paired or (isinstance(output_padding, Sequence)
+                            and not isinstance(output_padding, str))
         ops = check_pair("output_padding", output_padding, 0)
     out = tuple(_transposed_axis(v["size"][a], v["kernel"][a], v["stride"][a],
                                  padding, ops[a], v["dilation"][a]) for a in (0, 1))
     return out if paired else out[0]
-
-
-def _is_pair(value) -> bool:
-    return isinstance(value, Sequence) and not isinstance(value, str)
 
 
 def conv_output_shape(input_shape: Sequence[int], kernel: IntOrPair, filters: int,
@@ -239,15 +236,11 @@ def conv_output_shape(input_shape: Sequence[int], kernel: IntOrPair, filters: in
     >>> conv_output_shape((224, 224, 3), 3, 64, padding="same")
     (224, 224, 64)
     """
-    h, w, _ = check_shape("input_shape", input_shape, "(H, W, C)")
+    h, w, _ = hwc(input_shape)
     filters = check_int("filters", filters, 1)
-    kernel, stride, dilation = _as_pairs(kernel=kernel, stride=stride, dilation=dilation)
+    kernel, stride, dilation = axes(kernel=kernel, stride=stride, dilation=dilation)[1].values()
     out_h, out_w = conv_output_size((h, w), kernel, stride, padding, dilation)
     return (out_h, out_w, filters)
-
-
-def _as_pairs(**kwargs):
-    return tuple(axes(**kwargs)[1].values())
 
 
 def unet_levels(input_shape=(32, 32, 3), filters: int = 16, depth: int = 2) -> list:
@@ -266,7 +259,7 @@ def unet_levels(input_shape=(32, 32, 3), filters: int = 16, depth: int = 2) -> l
     >>> unet_levels((32, 32, 3), 16, 2)
     [(32, 32, 16), (16, 16, 32), (8, 8, 64)]
     """
-    h, w, _ = check_shape("input_shape", input_shape, "(H, W, C)")
+    h, w, _ = hwc(input_shape)
     filters = check_int("filters", filters, 1)
     depth = check_int("depth", depth, 1)
     if h % 2 ** depth or w % 2 ** depth:

@@ -55,11 +55,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-# re-exported: tests and tools import the marker helpers from here too
-from cnnlab.authoring.markers import (ANSWER, BEGIN, CODE_HINT, END, EXERCISES,  # noqa: F401
-                                      SOLUTIONS, TEXT_STUB, GenerateError, Region,
-                                      find_regions, has_solution, mark_for_nbgrader,
-                                      _CHECK_CALL, _HTML_MARK, _HTML_REGION)
+# GenerateError, EXERCISES, SOLUTIONS and find_regions are imported from here by tests too
+from cnnlab.authoring.markers import (ANSWER, CODE_HINT, EXERCISES, SOLUTIONS, TEXT_STUB,
+                                      GenerateError, Region, find_regions, mark_for_nbgrader,
+                                      _HTML_MARK, _HTML_REGION)
 
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)")
 _TASK = re.compile(r"^\s*#\s*TASK:")

@@ -31,7 +31,7 @@ from cnnlab.check import progress as _progress
 from cnnlab.check import record as _record
 from cnnlab.check._frames import (_learner_frames, _raised_in_learner_code,  # noqa: F401
                                   _where)
-from cnnlab.check.registry import REGISTRY, NotYet, Question, lesson_of, load_bank
+from cnnlab.check.registry import REGISTRY, NotYet, Question, lesson_of
 from cnnlab.check.result import Result
 
 
@@ -72,11 +72,6 @@ _KIND_WORDS = {
 
 
 # --------------------------------------------------------------------------- lookup
-def _sort_key(qid: str):
-    lesson, k = qid.split(".")
-    return int(lesson), int(k)
-
-
 def find_question(qid: str) -> Question:
     """Return the registered question ``qid``, importing its lesson's bank.
 
@@ -96,15 +91,11 @@ def find_question(qid: str) -> Question:
     'Three'
     """
     lesson = lesson_of(qid)
-    if qid not in REGISTRY:
-        try:
-            load_bank(lesson)
-        except ValueError:
-            if not any(lesson_of(q) == lesson for q in REGISTRY):
-                raise
     if qid in REGISTRY:
         return REGISTRY[qid]
-    known = sorted((q for q in REGISTRY if lesson_of(q) == lesson), key=_sort_key)
+    known = _progress._lesson_questions(lesson)     # loads the bank
+    if qid in known:
+        return known[qid]
     raise ValueError(f"`qid` must be one of lesson {lesson}'s questions: "
                      f"{', '.join(known) or 'none'}. Received: qid={qid!r}.")
 
@@ -166,15 +157,7 @@ def _describe_kind(expects) -> str:
     return " or ".join(f"a {t.__name__}" for t in types)
 
 
-def _describe_value(value) -> str:
-    return f"{type(value).__name__} {_SHORT.repr(value)}"
-
-
 # --------------------------------------------------------------------------- timing
-def _in_main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
-
-
 def call_with_time_limit(func, seconds: float):
     """Call ``func()``; raise ``TimeoutError`` if it runs longer than ``seconds``.
 
@@ -201,7 +184,7 @@ def call_with_time_limit(func, seconds: float):
 
 
 def _alarm_is_free() -> bool:
-    return (hasattr(signal, "setitimer") and _in_main_thread()
+    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
             and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
 
 
@@ -253,7 +236,7 @@ def run(question: Question, answer) -> Result:
         return Result(qid, title, "unattempted", _ELLIPSIS_HINT)
     if not _kind_matches(answer, question.expects):
         return Result(qid, title, "type", f"Expected {_describe_kind(question.expects)}; "
-                      f"got {_describe_value(answer)}.")
+                      f"got {type(answer).__name__} {_SHORT.repr(answer)}.")
     given = _guard_function(answer) if inspect.isfunction(answer) or inspect.ismethod(answer) \
         else answer
     bank_files = frozenset({question.func.__code__.co_filename}) \

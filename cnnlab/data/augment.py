@@ -57,11 +57,6 @@ def _check_range(name: str, value) -> float:
     return check_number(name, value, low, high, high_open=not closed, unit=unit)
 
 
-def _check_seed(seed):
-    check_seed("seed", seed)
-    return seed
-
-
 def rotation_factor(degrees: float) -> float:
     """The ``factor`` of ``keras.layers.RandomRotation`` for a maximum angle in degrees.
 
@@ -183,7 +178,7 @@ def augmentation(rotation: float = 0.0, shift: float = 0.0, shear: float = 0.0,
     values = {key: _check_range(key, v) for key, v in values.items()}
     check_bool("flip", flip)
     check_choice("fill_mode", fill_mode, FILL_MODES)
-    _check_seed(seed)
+    check_seed("seed", seed)
     import keras
     from keras import layers
 
@@ -366,15 +361,13 @@ def from_image_data_generator_kwargs(*, seed: int | None = None, **old_kwargs):
         raise ValueError(f"`{unknown[0]}` has no preprocessing-layer equivalent here. "
                          f"Supported arguments: {', '.join(_OLD_ARGS)}. "
                          f"Received: {unknown[0]}={old_kwargs[unknown[0]]!r}.")
-    _check_seed(seed)
+    check_seed("seed", seed)
     get = old_kwargs.get
     fill_mode = get("fill_mode", "nearest")           # the old default
     check_choice("fill_mode", fill_mode, FILL_MODES)
-    cval = _old_range("cval", get("cval", 0.0)) if "cval" in old_kwargs else 0.0
-    rotation = _old_range("rotation_range", get("rotation_range", 0.0))
-    if rotation > 180:
-        raise ValueError("`rotation_range` must be a number of degrees in [0, 180]. "
-                         f"Received: rotation_range={rotation!r}.")
+    cval = check_number("cval", get("cval", 0.0), 0)
+    rotation = check_number("rotation_range", get("rotation_range", 0.0), 0, 180,
+                            unit="degrees")
     shifts = {}
     for key in ("height_shift_range", "width_shift_range"):
         shifts[key] = _old_range(key, get(key, 0.0))
@@ -382,10 +375,8 @@ def from_image_data_generator_kwargs(*, seed: int | None = None, **old_kwargs):
             raise ValueError(f"`{key}` must be a fraction of the image size below 1 "
                              "(values >= 1 meant pixels: divide by the image size). "
                              f"Received: {key}={shifts[key]!r}.")
-    shear = _old_range("shear_range", get("shear_range", 0.0))
-    if shear >= 90:
-        raise ValueError(f"`shear_range` must be a number of degrees in [0, 90). "
-                         f"Received: shear_range={shear!r}.")
+    shear = check_number("shear_range", get("shear_range", 0.0), 0, 90, high_open=True,
+                         unit="degrees")
     zoom = _old_range("zoom_range", get("zoom_range", 0.0), pair_ok=True)
     if not isinstance(zoom, tuple):
         if zoom >= 1:

@@ -14,7 +14,7 @@ Examples
 """
 from __future__ import annotations
 
-from cnnlab._validate import check_int
+from cnnlab._validate import check_input_shape, check_int
 
 
 def _smallest_side(blocks: int = 4) -> int:
@@ -64,9 +64,9 @@ def binary_convnet(input_shape=(150, 150, 3), *, filters=(32, 64, 128, 128),
     import keras
     from keras import layers
 
-    from cnnlab.models.classic import _check_rate, _check_shape
+    from cnnlab.models.classic import _check_rate
 
-    shape = _check_shape(input_shape)
+    shape = check_input_shape(input_shape)
     filters = tuple(check_int("filters", f, 1) for f in filters)
     check_int("dense", dense, 1)
     _check_rate("dropout", dropout)

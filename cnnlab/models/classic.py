@@ -20,11 +20,18 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from cnnlab._validate import IMAGE_SHAPE, check_int, check_ints, check_number, check_shape
+from cnnlab._validate import check_input_shape, check_int, check_ints, check_number
 
 
-def _check_shape(input_shape) -> tuple[int, int, int]:
-    return check_shape("input_shape", input_shape, IMAGE_SHAPE)
+def _classifier(name: str, input_shape, classes: int, hidden: list):
+    """``keras.Sequential``: the checked input, the ``hidden`` layers, a softmax head."""
+    import keras
+
+    shape = check_input_shape(input_shape)
+    check_int("classes", classes, 1)
+    return keras.Sequential([keras.Input(shape), *hidden,
+                             keras.layers.Dense(classes, activation="softmax",
+                                                name="predictions")], name=name)
 
 
 def classic_convnet(input_shape=(28, 28, 1), classes: int = 10):
@@ -55,22 +62,16 @@ def classic_convnet(input_shape=(28, 28, 1), classes: int = 10):
     >>> [layer.output.shape for layer in classic_convnet().layers][4]
     (None, 3, 3, 64)
     """
-    import keras
     from keras import layers
 
-    shape = _check_shape(input_shape)
-    check_int("classes", classes, 1)
-    return keras.Sequential([
-        keras.Input(shape),
+    return _classifier("classic_convnet", input_shape, classes, [
         layers.Conv2D(32, 3, activation="relu", name="conv1"),
         layers.MaxPooling2D(2, name="pool1"),
         layers.Conv2D(64, 3, activation="relu", name="conv2"),
         layers.MaxPooling2D(2, name="pool2"),
         layers.Conv2D(64, 3, activation="relu", name="conv3"),
         layers.Flatten(name="flatten"),
-        layers.Dense(64, activation="relu", name="dense"),
-        layers.Dense(classes, activation="softmax", name="predictions"),
-    ], name="classic_convnet")
+        layers.Dense(64, activation="relu", name="dense")])
 
 
 def lenet5(input_shape=(32, 32, 1), classes: int = 10):
@@ -105,22 +106,16 @@ def lenet5(input_shape=(32, 32, 1), classes: int = 10):
     >>> lenet5().count_params()
     61706
     """
-    import keras
     from keras import layers
 
-    shape = _check_shape(input_shape)
-    check_int("classes", classes, 1)
-    return keras.Sequential([
-        keras.Input(shape),
+    return _classifier("lenet5", input_shape, classes, [
         layers.Conv2D(6, 5, activation="tanh", name="c1"),
         layers.AveragePooling2D(2, name="s2"),
         layers.Conv2D(16, 5, activation="tanh", name="c3"),
         layers.AveragePooling2D(2, name="s4"),
         layers.Flatten(name="flatten"),
         layers.Dense(120, activation="tanh", name="c5"),
-        layers.Dense(84, activation="tanh", name="f6"),
-        layers.Dense(classes, activation="softmax", name="predictions"),
-    ], name="lenet5")
+        layers.Dense(84, activation="tanh", name="f6")])
 
 
 def alexnet(input_shape=(227, 227, 3), classes: int = 1000, *, dropout: float = 0.5):
@@ -155,14 +150,10 @@ def alexnet(input_shape=(227, 227, 3), classes: int = 1000, *, dropout: float = 
     >>> alexnet().count_params()
     62378344
     """
-    import keras
     from keras import layers
 
-    shape = _check_shape(input_shape)
-    check_int("classes", classes, 1)
     _check_rate("dropout", dropout)
-    return keras.Sequential([
-        keras.Input(shape),
+    return _classifier("alexnet", input_shape, classes, [
         layers.Conv2D(96, 11, strides=4, activation="relu", name="conv1"),
         layers.MaxPooling2D(3, strides=2, name="pool1"),
         layers.Conv2D(256, 5, padding="same", activation="relu", name="conv2"),
@@ -175,9 +166,7 @@ def alexnet(input_shape=(227, 227, 3), classes: int = 1000, *, dropout: float = 
         layers.Dense(4096, activation="relu", name="fc6"),
         layers.Dropout(dropout, name="drop6"),
         layers.Dense(4096, activation="relu", name="fc7"),
-        layers.Dropout(dropout, name="drop7"),
-        layers.Dense(classes, activation="softmax", name="predictions"),
-    ], name="alexnet")
+        layers.Dropout(dropout, name="drop7")])
 
 
 def _check_rate(name: str, value) -> float:
@@ -235,7 +224,7 @@ def small_cnn(input_shape, classes: int, filters: Sequence[int] = (32, 64),
     import keras
     from keras import layers
 
-    shape = _check_shape(input_shape)
+    shape = check_input_shape(input_shape)
     check_int("classes", classes, 1)
     filters = check_ints("filters", filters, scalar_ok=True)
     _check_rate("dropout", dropout)
@@ -323,7 +312,7 @@ def from_spec(spec: str, *, name: str = "custom"):
     elif items[0].startswith("input"):
         raise ValueError(f"The input of `spec` must look like 'input 28x28x1'. "
                          f"Received: {items[0]!r}.")
-    _check_shape(shape)
+    check_input_shape(shape)
     item_re = re.compile(r"^(conv|dwconv|pool|avgpool|gap|flatten|bn|dropout|dense)"
                          r"(\d*)((?:/(?:k\d+|s\d+|same))*)$")
     steps = []

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 
-from cnnlab._validate import IMAGE_SHAPE, check_int, check_shape
+from cnnlab._validate import check_input_shape, check_int
 from cnnlab.arith.densenet import _check_blocks, _check_compression, transition_channels
 from cnnlab.models.resnet import BN_EPSILON, SMALL_NET_BN_MOMENTUM
 
@@ -128,10 +128,6 @@ def transition_block(x, compression: float = 0.5, *, bn_momentum: float = 0.99,
     return layers.AveragePooling2D(2, strides=2, name=f"{name}_pool")(x)
 
 
-def _input_shape(input_shape) -> tuple:
-    return check_shape("input_shape", input_shape, IMAGE_SHAPE)
-
-
 def _body(x, blocks, growth_rate, compression, bottleneck, momentum):
     for i, n in enumerate(blocks):
         if i:
@@ -205,7 +201,7 @@ def densenet(blocks=(6, 12, 24, 16), growth_rate: int = 32, input_shape=(224, 22
     check_int("classes", classes, 1)
     _check_compression(compression)
     k0 = 2 * growth_rate if stem_filters is None else check_int("stem_filters", stem_filters, 1)
-    inputs = keras.Input(_input_shape(input_shape), name="input")
+    inputs = keras.Input(check_input_shape(input_shape), name="input")
     x = layers.ZeroPadding2D(3, name="conv1_pad")(inputs)
     x = layers.Conv2D(k0, 7, strides=2, use_bias=False, name="conv1_conv")(x)
     x = _bn_relu(x, "conv1")
@@ -259,7 +255,7 @@ def mini_densenet(input_shape=(32, 32, 3), classes: int = 10, blocks=(4, 4, 4),
     check_int("growth_rate", growth_rate, 1)
     check_int("classes", classes, 1)
     _check_compression(compression)
-    shape = _input_shape(input_shape)
+    shape = check_input_shape(input_shape)
     if min(shape[:2]) < 2 ** (len(blocks) - 1):
         raise ValueError(f"`input_shape` is too small for {len(blocks)} blocks: each "
                          f"transition halves it. Received: input_shape={input_shape!r}.")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 
-from cnnlab._validate import IMAGE_SHAPE, check_int, check_number, check_shape
+from cnnlab._validate import check_input_shape, check_int, check_number
 
 _COUNTER = itertools.count(1)
 
@@ -142,7 +142,7 @@ def mini_googlenet(input_shape=(32, 32, 3), classes: int = 10, *, stem_filters: 
 
     check_int("classes", classes, 1)
     check_int("stem_filters", stem_filters, 1)
-    h, w, c = check_shape("input_shape", input_shape, IMAGE_SHAPE)
+    h, w, c = check_input_shape(input_shape)
     if min(h, w) < 4:
         raise ValueError("`input_shape` must be at least 4×4 (two 2×2 poolings). "
                          f"Received: input_shape={tuple(input_shape)!r}.")

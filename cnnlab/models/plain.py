@@ -12,7 +12,7 @@ Examples
 """
 from __future__ import annotations
 
-from cnnlab._validate import IMAGE_SHAPE, check_int, check_shape
+from cnnlab._validate import check_input_shape, check_int
 
 __all__ = ["deep_plain_cnn"]
 
@@ -62,7 +62,7 @@ def deep_plain_cnn(input_shape, classes: int, depth: int = 8, width: int = 8,
     check_int("classes", classes, 1)
     check_int("depth", depth, 1)
     check_int("width", width, 1)
-    shape = check_shape("input_shape", input_shape, IMAGE_SHAPE)
+    shape = check_input_shape(input_shape)
     inputs = keras.Input(shape, name="images")
     x = inputs
     for k in range(1, depth + 1):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 
-from cnnlab._validate import IMAGE_SHAPE, check_int, check_shape
+from cnnlab._validate import check_input_shape, check_int
 
 _COUNTER = itertools.count(1)
 
@@ -224,7 +224,7 @@ def depth_net(depth: int, residual: bool = True, input_shape=(32, 32, 3), classe
                          f"Received: depth={depth!r}.")
     check_int("classes", classes, 1)
     check_int("width", width, 1)
-    shape = check_shape("input_shape", input_shape, IMAGE_SHAPE)
+    shape = check_input_shape(input_shape)
     n = (depth - 2) // 6
     block = residual_block if residual else plain_block
     inputs = keras.Input(shape, name="input")

@@ -46,8 +46,7 @@ from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 
-from cnnlab._validate import (IMAGE_SHAPE, check_choice, check_int, check_ints, check_number,
-                              check_shape)
+from cnnlab._validate import check_choice, check_input_shape, check_int, check_ints, check_number
 
 __all__ = ["ParamCounts", "small_base", "new_head", "freeze", "unfreeze", "freeze_up_to",
            "blocks", "block_of", "leaf_layers", "param_counts", "trainable_layers",
@@ -142,7 +141,7 @@ def small_base(input_shape=(28, 28, 1), filters: Sequence[int] = (16, 32, 64), *
     import keras
     from keras import layers
 
-    shape = check_shape("input_shape", input_shape, IMAGE_SHAPE)
+    shape = check_input_shape(input_shape)
     filters = check_ints("filters", filters, scalar_ok=True)
     check_choice("pooling", pooling, (None, "avg", "max"))
     check_number("momentum", momentum, 0, 1, high_open=True)

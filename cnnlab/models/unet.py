@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnlab._validate import check_int
-from cnnlab.arith._args import check_bool
+from cnnlab._validate import check_bool, check_int
 from cnnlab.arith.sizes import unet_levels
 
 __all__ = ["tiny_unet", "mask_iou", "mask_scores", "boundary"]

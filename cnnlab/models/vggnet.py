@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numbers
 
-from cnnlab._validate import IMAGE_SHAPE, check_choice, check_int, check_number, check_shape
+from cnnlab._validate import check_choice, check_input_shape, check_int, check_number
 
 #: The six configurations of the VGG paper (Table 1), one list each.
 VGG_CONFIGS: dict[str, tuple] = {
@@ -63,10 +63,6 @@ def scaled(channels: int, width: float) -> int:
     return max(1, int(round(channels * width)))
 
 
-def _check_width(width) -> float:
-    return check_number("width", width, 0, 8, low_open=True)
-
-
 def _check_config(config):
     """Return the layer list of ``config`` (a name or a list)."""
     if isinstance(config, str):
@@ -90,10 +86,6 @@ def _check_config(config):
         raise ValueError("`config` must contain at least one 'M' (max pooling). "
                          f"Received: config={config!r}.")
     return items
-
-
-def _check_input_shape(input_shape) -> tuple:
-    return check_shape("input_shape", input_shape, IMAGE_SHAPE)
 
 
 def vgg_plan(config="D", input_shape=(224, 224, 3), classes: int = 1000,
@@ -137,9 +129,9 @@ def vgg_plan(config="D", input_shape=(224, 224, 3), classes: int = 1000,
     ((10,), 5130)
     """
     items = _check_config(config)
-    h, w, c = _check_input_shape(input_shape)
+    h, w, c = check_input_shape(input_shape)
     classes = check_int("classes", classes, 1)
-    width = _check_width(width)
+    width = check_number("width", width, 0, 8, low_open=True)
     pool_min_size = check_int("pool_min_size", pool_min_size, 1)
     rows, block, conv_in_block = [], 1, 0
     for item in items:

@@ -223,13 +223,15 @@ def global_avg_pool2d(x) -> np.ndarray:
     return x.mean(axis=(1, 2), dtype=np.result_type(x.dtype, np.float32))
 
 
-def _check_dy(dy, x, out_hw, name):
+def _setup_backward(dy, x, pool_size, strides, padding, name):
+    """:func:`_setup` for a backward pass, plus the checked ``dy`` and the gradient's dtype."""
+    x, pool, strides, out_hw, pads = _setup(x, pool_size, strides, padding)
     dy = np.asarray(dy)
     expected = (x.shape[0], *out_hw, x.shape[3])
     if dy.shape != expected:
         raise ValueError(f"`dy` must have the shape of the output of {name}, "
                          f"{expected}. Received: dy.shape={dy.shape}.")
-    return dy
+    return x, pool, strides, out_hw, pads, dy, np.result_type(dy.dtype, x.dtype, np.float32)
 
 
 def max_pool2d_backward(dy, x, pool_size=2, strides=None, padding="valid") -> np.ndarray:
@@ -250,6 +252,7 @@ def max_pool2d_backward(dy, x, pool_size=2, strides=None, padding="valid") -> np
     Returns
     -------
     dx : ndarray of shape (N, H, W, C)
+        Zero except at the units that won a window.
 
     Examples
     --------
@@ -263,9 +266,8 @@ def max_pool2d_backward(dy, x, pool_size=2, strides=None, padding="valid") -> np
            [1., 0., 0., 0.]])
     """
     _, index = max_pool2d(x, pool_size, strides, padding, return_argmax=True)
-    x, pool, strides, out_hw, pads = _setup(x, pool_size, strides, padding)
-    dy = _check_dy(dy, x, out_hw, "max_pool2d")
-    dtype = np.result_type(dy.dtype, x.dtype, np.float32)
+    x, pool, strides, out_hw, pads, dy, dtype = _setup_backward(dy, x, pool_size, strides,
+                                                                padding, "max_pool2d")
     return _scatter(x, pool, strides, out_hw, pads, dtype, lambda k: np.where(index == k, dy, 0))
 
 
@@ -285,6 +287,7 @@ def avg_pool2d_backward(dy, x, pool_size=2, strides=None, padding="valid") -> np
     Returns
     -------
     dx : ndarray of shape (N, H, W, C)
+        Each pixel sums its shares of the windows that cover it (0 where none does).
 
     Examples
     --------
@@ -294,8 +297,7 @@ def avg_pool2d_backward(dy, x, pool_size=2, strides=None, padding="valid") -> np
     array([[1., 1., 2., 2.],
            [1., 1., 2., 2.]])
     """
-    x, pool, strides, out_hw, pads = _setup(x, pool_size, strides, padding)
-    dy = _check_dy(dy, x, out_hw, "avg_pool2d")
-    dtype = np.result_type(dy.dtype, x.dtype, np.float32)
+    x, pool, strides, out_hw, pads, dy, dtype = _setup_backward(dy, x, pool_size, strides,
+                                                                padding, "avg_pool2d")
     share = dy / _counts(out_hw, pool, strides, pads, x.shape[1:3]).astype(dtype)
     return _scatter(x, pool, strides, out_hw, pads, dtype, lambda k: share)

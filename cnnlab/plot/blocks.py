@@ -77,6 +77,7 @@ def inception_diagram(name: str = "3a", input_shape=None, widths=None, fig=None)
     Returns
     -------
     matplotlib.figure.Figure
+        ``fig.alt_text`` names the branches and their widths in words.
 
     Examples
     --------
@@ -137,6 +138,7 @@ def residual_diagram(channels: int = 64, fig=None):
     Returns
     -------
     matplotlib.figure.Figure
+        ``fig.alt_text`` says in words how the two blocks differ.
 
     Examples
     --------
@@ -205,6 +207,7 @@ def dense_diagram(k0: int = 24, growth_rate: int = 12, layers: int = 4, fig=None
     Returns
     -------
     matplotlib.figure.Figure
+        ``fig.alt_text`` gives the channels the block reads and writes.
 
     Examples
     --------
@@ -271,6 +274,7 @@ def unet_diagram(input_shape=(32, 32, 3), filters: int = 16, depth: int = 2,
     Returns
     -------
     matplotlib.figure.Figure
+        ``fig.alt_text`` follows the shapes down and back up in words.
 
     Examples
     --------

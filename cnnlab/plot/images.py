@@ -152,10 +152,8 @@ def feature_maps(model, layer, image, max_maps: int = 16, fig=None):
 
 def _get_layer(model, layer):
     if isinstance(layer, str):
-        names = [lyr.name for lyr in model.layers]
-        if layer not in names:
-            raise ValueError(f"`layer` must be one of {names}. Received: layer={layer!r}.")
-        return model.get_layer(layer)
+        return model.get_layer(_validate.check_choice("layer", layer,
+                                                      [lyr.name for lyr in model.layers]))
     if isinstance(layer, (int, np.integer)) and not isinstance(layer, bool):
         n = len(model.layers)
         if not -n <= layer < n:

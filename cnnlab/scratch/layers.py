@@ -172,7 +172,26 @@ class Layer:
         return f"{type(self).__name__}({args})"
 
 
-class Conv2D(Layer):
+class _Weighted(Layer):
+    """A layer with a kernel (``kernel_initializer``, from ``seed``) and a zero bias."""
+
+    def __init__(self, seed, kernel_initializer):
+        super().__init__()
+        self.seed = _seed(seed)
+        self.kernel_initializer = check_choice("kernel_initializer", kernel_initializer,
+                                               INITIALIZERS)
+
+    def _init_params(self, shape, dtype):
+        rng = np.random.default_rng(self.seed)
+        self.params = {"kernel": initialize(shape, self.kernel_initializer, rng, dtype),
+                       "bias": np.zeros(shape[-1], dtype)}
+
+    def keras_layer(self, keras, dtype):
+        config = {k: v for k, v in self.config().items() if k != "seed"}
+        return getattr(keras.layers, type(self).__name__)(**config, dtype=dtype)
+
+
+class Conv2D(_Weighted):
     """2-D convolution, like ``keras.layers.Conv2D`` (no activation).
 
     Parameters
@@ -199,14 +218,11 @@ class Conv2D(Layer):
 
     def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid",
                  seed: int | None = None, kernel_initializer: str = "glorot_uniform"):
-        super().__init__()
         self.filters = check_int("filters", filters, 1)
         self.kernel_size = check_pair("kernel_size", kernel_size, 1)
         self.strides = check_pair("strides", strides, 1)
         self.padding = check_choice("padding", padding, ("valid", "same"))
-        self.seed = _seed(seed)
-        self.kernel_initializer = check_choice("kernel_initializer", kernel_initializer,
-                                               INITIALIZERS)
+        super().__init__(seed, kernel_initializer)
 
     def _output_shape(self, input_shape):
         if len(input_shape) != 3:
@@ -216,10 +232,7 @@ class Conv2D(Layer):
         return (*out_hw, self.filters)
 
     def _create(self, dtype):
-        shape = (*self.kernel_size, self.input_shape[2], self.filters)
-        rng = np.random.default_rng(self.seed)
-        self.params = {"kernel": initialize(shape, self.kernel_initializer, rng, dtype),
-                       "bias": np.zeros(self.filters, dtype)}
+        self._init_params((*self.kernel_size, self.input_shape[2], self.filters), dtype)
 
     def _forward(self, x, training):
         w, b = self.params["kernel"], self.params["bias"]
@@ -253,10 +266,6 @@ class Conv2D(Layer):
         extra = "" if self.strides == (1, 1) else f", strides {self.strides[0]}x{self.strides[1]}"
         extra += ", same" if self.padding == "same" else ""
         return f"Conv2D({self.filters}, {self.kernel_size[0]}x{self.kernel_size[1]}{extra})"
-
-    def keras_layer(self, keras, dtype):
-        return keras.layers.Conv2D(self.filters, self.kernel_size, strides=self.strides,
-                                   padding=self.padding, dtype=dtype)
 
 
 class MaxPool2D(Layer):
@@ -339,17 +348,15 @@ class Flatten(Layer):
         return ops.flatten_backward(dy, self._cache)
 
 
-class Dense(Layer):
+class Dense(_Weighted):
     """Fully connected layer, like ``keras.layers.Dense`` (no activation).
 
     Parameters
     ----------
     units : int
         Output features.
-    seed : int, optional
-        Seed of the kernel's initialisation.
-    kernel_initializer : {"glorot_uniform", "he_uniform"}, optional
-        Keras' default is ``"glorot_uniform"``; the bias starts at zero.
+    seed, kernel_initializer : optional
+        The kernel's initialisation, as for :class:`Conv2D`.
 
     Examples
     --------
@@ -361,11 +368,8 @@ class Dense(Layer):
 
     def __init__(self, units: int, seed: int | None = None,
                  kernel_initializer: str = "glorot_uniform"):
-        super().__init__()
         self.units = check_int("units", units, 1)
-        self.seed = _seed(seed)
-        self.kernel_initializer = check_choice("kernel_initializer", kernel_initializer,
-                                               INITIALIZERS)
+        super().__init__(seed, kernel_initializer)
 
     def _output_shape(self, input_shape):
         if len(input_shape) != 1:
@@ -373,10 +377,7 @@ class Dense(Layer):
         return (self.units,)
 
     def _create(self, dtype):
-        rng = np.random.default_rng(self.seed)
-        shape = (self.input_shape[0], self.units)
-        self.params = {"kernel": initialize(shape, self.kernel_initializer, rng, dtype),
-                       "bias": np.zeros(self.units, dtype)}
+        self._init_params((self.input_shape[0], self.units), dtype)
 
     def _forward(self, x, training):
         self._cache = x if training else None
@@ -389,9 +390,6 @@ class Dense(Layer):
 
     def label(self):
         return f"Dense({self.units})"
-
-    def keras_layer(self, keras, dtype):
-        return keras.layers.Dense(self.units, dtype=dtype)
 
 
 class Dropout(Layer):

@@ -216,10 +216,13 @@ def plot_schedules(schedules: dict, steps: int, fig=None):
         Label -> a ``keras.optimizers.schedules.LearningRateSchedule`` or a number.
     steps : int
         Training steps to draw.
+    fig : matplotlib.figure.Figure, optional
+        Draw into this figure instead of a new one.
 
     Returns
     -------
     matplotlib.figure.Figure
+        One line per schedule, in the order of ``schedules``.
 
     Examples
     --------
