@@ -208,7 +208,7 @@ class InitializationExplorer(ExplorerBase):
             deepest = self.controls["depth"].max
             ax.set_xlim(0.5, deepest + 0.5)
             ax.set_xticks([1, *range(10, deepest + 1, 10)])   # each label is drawn text
-            ax.set_title(label, fontsize=10)
+            ax.set_title(label, fontsize=10, y=1.0)   # y: see _fix_labels
         # one colour-blind-safe colour and line style per histogram; above the
         # spines (zorder 3), as they are drawn over the kept picture
         steps = [ax3.stairs([1], [0, 1], baseline=0, lw=1.5, color=c, ls=ls, zorder=3)
@@ -218,7 +218,7 @@ class InitializationExplorer(ExplorerBase):
         ax3.yaxis.set_minor_locator(NullLocator())    # 8 per decade: a quarter of a draw
         ax3.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
         ax3.set_xlabel("activation (> 0; ReLU zeroes the rest)")
-        ax3.set_title("histograms", fontsize=10)
+        ax3.set_title("histograms", fontsize=10, y=1.0)
         empty = ax3.text(0.5, 0.5, "all activations are 0", ha="center", va="center",
                          transform=ax3.transAxes, visible=False)
         # the figure's title, as an axes' text: figure-level animated artists
@@ -226,9 +226,26 @@ class InitializationExplorer(ExplorerBase):
         title = ax1.text(0.5, 0.97, "", transform=fig.transFigure, ha="center", va="top",
                          fontsize=10, clip_on=False)
         self.animate(*lines.values(), *steps, empty, title)
+        _fix_labels(fig, (ax1, ax2, ax3))
         self._art = {"ax1": ax1, "ax2": ax2, "ax3": ax3, **lines, "steps": steps,
                      "empty": empty, "title": title, "labels": ()}
         return self._art
+
+
+def _fix_labels(fig, axes) -> None:
+    """Place titles and x labels once instead of on every whole draw.
+
+    Matplotlib places each title above the axes' tick labels and each axis
+    label next to them by measuring every tick label again, on every draw
+    (a quarter of a whole draw here). Titles given ``y`` are left where they
+    are (nothing is above these axes); x labels are put where matplotlib puts
+    them now: their tick labels keep their height whatever the limits.
+    """
+    renderer = fig.canvas.get_renderer()
+    for ax in axes:
+        ax.xaxis.get_tightbbox(renderer)            # places the label
+        x, y = ax.xaxis.label.get_position()
+        ax.xaxis.set_label_coords(x, y, transform=ax.xaxis.label.get_transform())
 
 
 def _set_lim(setter, current, wanted) -> None:
