@@ -239,13 +239,16 @@ def _fix_labels(fig, axes) -> None:
     label next to them by measuring every tick label again, on every draw
     (a quarter of a whole draw here). Titles given ``y`` are left where they
     are (nothing is above these axes); x labels are put where matplotlib puts
-    them now: their tick labels keep their height whatever the limits.
+    them now: their tick labels keep their height whatever the limits; empty
+    y labels anywhere.
     """
     renderer = fig.canvas.get_renderer()
     for ax in axes:
         ax.xaxis.get_tightbbox(renderer)            # places the label
         x, y = ax.xaxis.label.get_position()
         ax.xaxis.set_label_coords(x, y, transform=ax.xaxis.label.get_transform())
+        if not ax.yaxis.get_label_text():           # placed on every draw even if empty
+            ax.yaxis.set_label_coords(0, 0.5)
 
 
 def _set_lim(setter, current, wanted) -> None:
