@@ -275,7 +275,8 @@ class AugmentationExplorer(ExplorerBase):
         """Original (left, large) and the grid of samples (right).
 
         The first draw on ``fig`` makes the two images; later draws put the new
-        samples into them (making axes and images is most of a redraw's cost).
+        samples into them (making axes and images is most of a redraw's cost),
+        and only the grid and its title are drawn again (``animate``).
         """
         tiles = self._tiles(result["samples"], fig)
         art = getattr(self, "_art", None)
@@ -294,6 +295,9 @@ class AugmentationExplorer(ExplorerBase):
                                "title": axes[1].set_title("", fontsize=10),
                                "drawn": result["original"]}
             self.keep_axes(*axes)
+            # drawn over the kept picture of the rest on every update (the
+            # grid is opaque: white gaps, no alpha)
+            self.animate(grid, art["title"])
         elif result["original"] is not art["drawn"]:
             art["original"].set_data(np.squeeze(result["original"]))
             art["drawn"] = result["original"]

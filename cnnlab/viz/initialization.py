@@ -15,6 +15,8 @@ Examples
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from cnnlab.ops.propagation import INITS, layer_statistics
@@ -68,7 +70,7 @@ def plot_layer_statistics(runs: dict, fig=None):
     ax1.set_title(f"forward: activations (values < {FLOOR:g} drawn at {FLOOR:g})",
                   fontsize=9)
     ax2.set_title("backward: gradients of the loss", fontsize=9)
-    ax2.legend(fontsize=8)
+    ax2.legend(fontsize=9)
     return fig
 
 
@@ -90,7 +92,8 @@ class InitializationExplorer(ExplorerBase):
     ----------
     result : dict
         The :func:`~cnnlab.ops.propagation.layer_statistics` result plus
-        ``"shown"`` (the layers whose histograms are drawn).
+        ``"shown"`` (the layers whose histograms are drawn) and ``"limits"``
+        (the axis limits of this setting for every depth of the slider).
     """
 
     figsize = (11, 3.4)
@@ -118,34 +121,41 @@ class InitializationExplorer(ExplorerBase):
         return r
 
     def compute(self, depth, init, batch_norm) -> dict:
-        return self.compute_statistics(depth, init, batch_norm, self.width)
+        r = self.compute_statistics(depth, init, batch_norm, self.width)
+        r["limits"] = _limits(init, bool(batch_norm), self.width,
+                              self.controls["depth"].max)
+        return r
 
     def draw(self, result: dict, fig) -> None:
         """Activation std, gradient std (log scales) and three activation histograms.
 
-        The axes and their lines are made on the first call and changed in
-        place afterwards (re-creating them and their tick labels was most of
-        an update's time).
+        The axes and their artists are made on the first call and changed in
+        place afterwards. The axes stay still while the depth moves (the
+        layer axes span the slider's whole range; the other limits cover the
+        deepest stack of this setting, see :func:`_limits`), so a depth change
+        only redraws the lines, histograms, legend and title over the kept
+        picture of the rest; the limits are set only when they really change.
         """
         art = getattr(self, "_art", None)
         if art is None or self.kept_axes(fig) is None:
             art = self._build(fig)
-        depth = result["depth"]
+        depth, limits = result["depth"], result["limits"]
         layers = np.arange(1, depth + 1)
         for ax, line, key in ((art["ax1"], art["act"], "activation_std"),
                               (art["ax2"], art["grad"], "gradient_std")):
             values = np.maximum(result[key], FLOOR)
             line.set_data(layers, values)
-            ax.set_xlim(0.5, max(depth, 2) + 0.5)
             # whole decades spanning at least 1e-4 ... 10: noise of a healthy
             # setting stays small, a vanishing signal still shows its fall
-            ax.set_ylim(10.0 ** min(-4, np.floor(np.log10(values.min()))),
-                        10.0 ** max(1, np.ceil(np.log10(values.max()))))
+            low, high = limits[key]
+            ylim = (10.0 ** min(low, np.floor(np.log10(values.min()))),
+                    10.0 ** max(high, np.ceil(np.log10(values.max()))))
+            _set_lim(ax.set_ylim, ax.get_ylim(), ylim)
         bn = "with" if result["batch_norm"] else "without"
-        fig.suptitle(f"{depth} ReLU layers, {result['init']} initialisation, {bn} batch "
-                     f"norm · initial loss {result['loss']:.2f} (ln 10 = 2.30)", fontsize=10)
+        art["title"].set_text(f"{depth} ReLU layers, {result['init']} initialisation, {bn} "
+                              f"batch norm · initial loss {result['loss']:.2f} (ln 10 = 2.30)")
         ax3, acts = art["ax3"], result["activations"]
-        top = max(float(acts[k - 1].max()) for k in result["shown"])
+        top, high = limits["histogram"]
         empty = top < FLOOR
         art["empty"].set_visible(empty)
         labels = ()
@@ -157,22 +167,31 @@ class InitializationExplorer(ExplorerBase):
             labels = tuple(f"layer {k}" for k in result["shown"])
         for i, step in enumerate(art["steps"]):
             step.set_visible(i < len(labels))
-            if i < len(labels):
-                step.set_label(labels[i])
-        if labels != art["labels"]:
+        legend = ax3.get_legend()
+        if len(labels) != len(art["labels"]):      # rare: depth 1 or 2, or all zeros
+            if legend is not None:
+                legend.remove()
+            legend = None
             if labels:
-                ax3.legend(handles=art["steps"][:len(labels)], fontsize=8)
-            elif ax3.get_legend() is not None:
-                ax3.get_legend().remove()
-            art["labels"] = labels
+                legend = ax3.legend(handles=art["steps"][:len(labels)], labels=labels,
+                                    fontsize=9, loc="upper right")
+                # its frame and boxes too: Legend.draw moves them, which would
+                # otherwise mark the axes stale after every picture
+                for part in legend.findobj():
+                    part.set_animated(True)
+                self.animate(legend)
+        elif legend is not None:
+            for text, label in zip(legend.get_texts(), labels):
+                text.set_text(label)
+        art["labels"] = labels
         if not empty:
-            ax3.set_xlim(-0.04 * top, 1.04 * top)
-            counts = [s.get_data().values for s in art["steps"][:len(labels)]]
-            high = max(float(c.max()) for c in counts)
-            ax3.set_ylim(0.6, max(high, 1.0) * 1.6)
+            _set_lim(ax3.set_xlim, ax3.get_xlim(), (-0.04 * top, 1.04 * top))
+            _set_lim(ax3.set_ylim, ax3.get_ylim(), (0.6, max(high, 1.0) * 1.6))
 
     def _build(self, fig) -> dict:
         """Make the three panels and the artists :meth:`draw` updates."""
+        from matplotlib.ticker import MaxNLocator, NullLocator
+
         from cnnlab.viz._log_ticks import plain_log_ticks
 
         fig.clear()
@@ -182,21 +201,87 @@ class InitializationExplorer(ExplorerBase):
         lines = {}
         for ax, key, label, color in ((ax1, "act", "std of activations", "#1f77b4"),
                                       (ax2, "grad", "std of weight gradients", "#d62728")):
-            lines[key], = ax.plot([], [], marker="o", ms=3, color=color)
+            lines[key], = ax.plot([], [], marker="o", ms=3, color=color, zorder=3)
             ax.set_yscale("log")
             plain_log_ticks(ax.yaxis, decade_minors=True)
             ax.set_xlabel("layer")
-            ax.xaxis.get_major_locator().set_params(integer=True)
-            ax.set_title(label, fontsize=10)
-        # one colour-blind-safe colour and line style per histogram
-        steps = [ax3.stairs([1], [0, 1], baseline=0, lw=1.5, color=c, ls=ls)
+            deepest = self.controls["depth"].max
+            ax.set_xlim(0.5, deepest + 0.5)
+            ax.set_xticks([1, *range(10, deepest + 1, 10)])   # each label is drawn text
+            ax.set_title(label, fontsize=10, y=1.0)   # y: see _fix_labels
+        # one colour-blind-safe colour and line style per histogram; above the
+        # spines (zorder 3), as they are drawn over the kept picture
+        steps = [ax3.stairs([1], [0, 1], baseline=0, lw=1.5, color=c, ls=ls, zorder=3)
                  for c, ls in (("#0072B2", "-"), ("#D55E00", "--"), ("#009E73", ":"))]
         ax3.set_yscale("log")
         plain_log_ticks(ax3.yaxis)
+        ax3.yaxis.set_minor_locator(NullLocator())    # 8 per decade: a quarter of a draw
+        ax3.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
         ax3.set_xlabel("activation (> 0; ReLU zeroes the rest)")
-        ax3.set_title("histograms", fontsize=10)
+        ax3.set_title("histograms", fontsize=10, y=1.0)
         empty = ax3.text(0.5, 0.5, "all activations are 0", ha="center", va="center",
                          transform=ax3.transAxes, visible=False)
+        # the figure's title, as an axes' text: figure-level animated artists
+        # are not drawn by savefig
+        title = ax1.text(0.5, 0.97, "", transform=fig.transFigure, ha="center", va="top",
+                         fontsize=10, clip_on=False)
+        self.animate(*lines.values(), *steps, empty, title)
+        _fix_labels(fig, (ax1, ax2, ax3))
         self._art = {"ax1": ax1, "ax2": ax2, "ax3": ax3, **lines, "steps": steps,
-                     "empty": empty, "labels": None}
+                     "empty": empty, "title": title, "labels": ()}
         return self._art
+
+
+def _fix_labels(fig, axes) -> None:
+    """Place titles and x labels once instead of on every whole draw.
+
+    Matplotlib places each title above the axes' tick labels and each axis
+    label next to them by measuring every tick label again, on every draw
+    (a quarter of a whole draw here). Titles given ``y`` are left where they
+    are (nothing is above these axes); x labels are put where matplotlib puts
+    them now: their tick labels keep their height whatever the limits; empty
+    y labels anywhere.
+    """
+    renderer = fig.canvas.get_renderer()
+    for ax in axes:
+        ax.xaxis.get_tightbbox(renderer)            # places the label
+        x, y = ax.xaxis.label.get_position()
+        ax.xaxis.set_label_coords(x, y, transform=ax.xaxis.label.get_transform())
+        if not ax.yaxis.get_label_text():           # placed on every draw even if empty
+            ax.yaxis.set_label_coords(0, 0.5)
+
+
+def _set_lim(setter, current, wanted) -> None:
+    """Set axis limits only if they change (setting them always redraws the axes)."""
+    if not np.allclose(current, wanted, rtol=1e-9, atol=0):
+        setter(*wanted)
+
+
+@lru_cache(maxsize=32)
+def _limits(init: str, batch_norm: bool, width: int, depth: int) -> dict:
+    """Axis limits that fit every depth up to ``depth`` for one setting.
+
+    The layers of a stack are drawn in order from one seed, so a shallower
+    stack's activations are the first layers of the deepest one: its
+    activation spreads and histograms fit in the deepest stack's. Gradients
+    depend on the whole stack; their limits (whole decades, from the
+    deepest stack) are widened by ``draw`` if a shallower one needs it.
+
+    Returns ``{"activation_std": (low, high), "gradient_std": (low, high)}``
+    as decade exponents, and ``"histogram"``: (largest activation, largest bin
+    count over the 30 bins from 0 to it).
+    """
+    r = layer_statistics(depth, init, batch_norm, width=width)
+    out = {}
+    for key in ("activation_std", "gradient_std"):
+        values = np.maximum(r[key], FLOOR)
+        out[key] = (min(-4, int(np.floor(np.log10(values.min())))),
+                    max(1, int(np.ceil(np.log10(values.max())))))
+    top = max(float(a.max()) for a in r["activations"])
+    high = 0
+    if top >= FLOOR:
+        bins = np.linspace(0, top, 31)
+        high = max(int(np.histogram(a[a > 0], bins=bins)[0].max(initial=0))
+                   for a in r["activations"])
+    out["histogram"] = (top, high)
+    return out

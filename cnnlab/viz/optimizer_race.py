@@ -152,7 +152,9 @@ class OptimizerRace(ExplorerBase):
 
         The axes, lines and legend are made on the first call; later calls
         only change the left panel's curves, legend texts and title and move
-        the right panel's marker line (its sweep does not depend on the rate).
+        the right panel's marker line (its sweep does not depend on the rate),
+        all marked with ``animate``: an update draws only them over the kept
+        picture of the rest.
         """
         art = getattr(self, "_art", None)
         if art is None or self.kept_axes(fig) is None:
@@ -162,10 +164,11 @@ class OptimizerRace(ExplorerBase):
             label = f"{name}: {final:.3f}" if np.isfinite(final) else f"{name}: diverged"
             art["lines"][name].set_ydata(losses)
             art["labels"][name].set_text(label)
-        art["ax"].set_ylim(0, max(3.0, np.nanmax([c[0] for c in result["curves"].values()])
-                                  * 1.2))
-        art["ax"].set_title(f"learning rate {result['learning_rate']:g}, same initial weights",
-                            fontsize=10)
+        top = max(3.0, np.nanmax([c[0] for c in result["curves"].values()]) * 1.2)
+        if art["ax"].get_ylim() != (0, top):    # setting limits redraws the whole figure
+            art["ax"].set_ylim(0, top)
+        art["title"].set_text(f"learning rate {result['learning_rate']:g}, "
+                              "same initial weights")
         art["marker"].set_xdata([result["learning_rate"]] * 2)
 
     def _build(self, fig, result: dict) -> dict:
@@ -180,18 +183,21 @@ class OptimizerRace(ExplorerBase):
         self.keep_axes(ax, ax2)
         steps = np.arange(self.table["steps"] + 1)
         names = list(COLORS)
+        # what changes with the rate is animated: drawn over the kept picture
+        # of the rest (above the spines: zorder 3)
         lines = {name: ax.plot(steps, np.full(len(steps), np.nan), color=COLORS[name],
-                               ls=STYLES[name], label=name, lw=1.8)[0] for name in names}
+                               ls=STYLES[name], label=name, lw=1.8, zorder=3)[0]
+                 for name in names}
         ax.set_xlim(0, steps[-1])
         ax.set_xlabel("step (full batch)")
         ax.set_ylabel("training loss")
-        legend = ax.legend(fontsize=8, loc="upper right")
+        legend = ax.legend(fontsize=9, loc="upper right")
         labels = dict(zip(names, legend.get_texts()))
         rates = np.array(self.table["learning_rates"])
         for name, finals in result["sweep"].items():
             ax2.plot(rates, finals, marker="o", ls=STYLES[name], color=COLORS[name], ms=3,
                      lw=1.2)
-        marker = ax2.axvline(rates[0], color="k", lw=0.8, ls="--")
+        marker = ax2.axvline(rates[0], color="k", lw=0.8, ls="--", zorder=3)
         ax2.set_xscale("log")
         plain_log_ticks(ax2.xaxis)
         ax2.set_ylim(0, 3.0)
@@ -201,5 +207,12 @@ class OptimizerRace(ExplorerBase):
         ax2.set_title("missing point: diverged", fontsize=10)
         for a in (ax.yaxis, ax2.yaxis):    # every label is drawn text: 4 are enough
             a.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
-        self._art = {"ax": ax, "lines": lines, "labels": labels, "marker": marker}
+        title = ax.set_title(" ", fontsize=10)
+        # the legend's frame and boxes too: Legend.draw moves them, which would
+        # otherwise mark the axes stale after every picture
+        for part in legend.findobj():
+            part.set_animated(True)
+        self.animate(*lines.values(), marker, title, legend)
+        self._art = {"ax": ax, "lines": lines, "labels": labels, "marker": marker,
+                     "title": title}
         return self._art

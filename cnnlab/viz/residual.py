@@ -155,8 +155,9 @@ class DepthExplorer(ExplorerBase):
         """Gradient norm per layer (left) and the notebook's runs (right).
 
         The axes, the runs and the legend are drawn on the first call; later
-        calls change the gradient line, the limits, the titles and which run
-        is bold.
+        calls change the gradient line, the titles and which run is bold
+        (all marked with ``animate``: drawn over the kept picture of the rest)
+        and the gradient limits when they change.
         """
         art = getattr(self, "_art", None)
         if (art is None or self.kept_axes(fig) is None
@@ -174,20 +175,26 @@ class DepthExplorer(ExplorerBase):
         line.set_color(color)
         line.set_marker(marker)
         line.set_linestyle(ls)
-        margin = 0.05 * max(len(norms) - 1, 1)          # matplotlib's autoscale margin
-        ax.set_xlim(1 - margin, len(norms) + margin)
-        ax.set_ylim(min(1e-10, norms.min() / 3), max(1.0, norms.max() * 3))
-        ax.set_title(f"{kind} net, {result['depth']} layers, at initialisation: "
-                     f"median gradient norm {result['median']:.1e}", fontsize=9)
+        # limits stay put (they are set only when they change: setting them
+        # redraws the whole figure): the layer axis fits the deepest network
+        # of the slider (a depth-d network has d layers with a kernel), the
+        # gradient axis whole decades spanning at least 1e-10 ... 1
+        ylim = (10.0 ** min(-10, np.floor(np.log10(norms.min() / 3))),
+                10.0 ** max(0, np.ceil(np.log10(norms.max() * 3))))
+        if not np.allclose(ax.get_ylim(), ylim, rtol=1e-9, atol=0):
+            ax.set_ylim(*ylim)
+        art["title"].set_text(f"{kind} net, {result['depth']} layers, at initialisation: "
+                              f"median gradient norm {result['median']:.1e}")
         current = run_label(result["depth"], result["residual"])
         for label, *lines in zip(art["runs"], art["run_lines"], art["legend_lines"]):
             hot = label == current
             for run in lines:
-                run.set_linewidth(2.5 if hot else 1.2)
-                run.set_alpha(1.0 if hot else 0.6)
+                if run.get_alpha() != (1.0 if hot else 0.6):
+                    run.set_linewidth(2.5 if hot else 1.2)
+                    run.set_alpha(1.0 if hot else 0.6)
         if result["losses"]:
-            ax2.set_title("runs from the notebook" + (f" ({current} in bold)"
-                          if current in result["losses"] else ""), fontsize=9)
+            art["runs_title"].set_text("runs from the notebook" + (
+                f" ({current} in bold)" if current in result["losses"] else ""))
 
     def _build(self, fig, result: dict) -> dict:
         """The two panels, the runs and the artists :meth:`draw` changes."""
@@ -199,7 +206,10 @@ class DepthExplorer(ExplorerBase):
         ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
         self.keep_axes(ax, ax2)
-        line, = ax.plot([1], [1], ms=4)
+        line, = ax.plot([1], [1], ms=4, zorder=3)
+        deepest = self.controls["depth"].max
+        margin = 0.05 * (deepest - 1)                   # matplotlib's autoscale margin
+        ax.set_xlim(1 - margin, deepest + margin)
         ax.set_yscale("log")
         plain_log_ticks(ax.yaxis, decade_minors=True)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -217,13 +227,25 @@ class DepthExplorer(ExplorerBase):
                                       label=label, lw=1.2, alpha=0.6)
             ax2.set_xlabel("epoch")
             ax2.set_ylabel("training loss")
-            legend_lines = ax2.legend(fontsize=9).legend_handles
+            for run in run_lines:
+                run.set_zorder(3)
+            legend = ax2.legend(fontsize=9)
+            legend_lines = legend.legend_handles
+            # the legend with its frame and boxes: Legend.draw moves them, which
+            # would otherwise mark the axes stale after every picture
+            for part in legend.findobj():
+                part.set_animated(True)
+            self.animate(*run_lines, legend)
             ax2.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax2.yaxis.set_major_locator(MaxNLocator(5))      # each label is drawn text
         else:
             ax2.axis("off")
             ax2.text(0.5, 0.5, "no training runs given\n(pass runs={label: result})",
                      ha="center", va="center", fontsize=9)
+        title = ax.set_title(" ", fontsize=9)
+        runs_title = ax2.set_title(" ", fontsize=9)
+        # what draw changes is drawn over the kept picture of the rest
+        self.animate(line, title, runs_title)
         self._art = {"norms": line, "runs": list(result["losses"]), "run_lines": run_lines,
-                     "legend_lines": legend_lines}
+                     "legend_lines": legend_lines, "title": title, "runs_title": runs_title}
         return self._art
