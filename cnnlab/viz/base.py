@@ -273,10 +273,20 @@ class ExplorerBase(widgets.VBox):
         artist is drawn on top of everything that is not animated.
         ``tests/test_viz_blit.py`` checks every explorer's pictures against
         whole redraws pixel for pixel.
+
+        An artist's children are marked too (a legend moves its own frame and
+        boxes when drawn, which would otherwise make the axes stale after
+        every picture). Mark artists of an axes, not of the figure itself:
+        ``savefig`` leaves a figure's animated texts out of the static
+        picture, so use ``ax.text(..., transform=fig.transFigure)`` for a
+        changing heading. Artists removed since they were marked are
+        forgotten.
         """
         for artist in artists:
-            artist.set_animated(True)
-        self._animated = [*getattr(self, "_animated", []), *artists]
+            for part in artist.findobj():
+                part.set_animated(True)
+        kept = [a for a in getattr(self, "_animated", []) if a.figure is not None]
+        self._animated = [*kept, *artists]
 
     def keep_axes(self, *axes) -> None:
         """Keep ``axes`` (and the figure) between updates: ``draw`` changes them in place.
