@@ -20,7 +20,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -321,7 +320,6 @@ class JupyterLab:
         self.proc = None
         self._log = None
         self._warm: dict = {}
-        self._threads: list = []
 
     def _settings(self) -> Path:
         settings = self.work_dir / "lab-settings"
@@ -378,8 +376,6 @@ class JupyterLab:
                            f"{self.log()}")
 
     def __exit__(self, *exc):
-        for thread in self._threads:         # shutdowns still running
-            thread.join(timeout=30)
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -409,14 +405,6 @@ class JupyterLab:
                 self.api(f"kernels/{kernel['id']}", method="DELETE")
         for name in [n for n in self._warm if n not in set(keep)]:
             self._warm.pop(name).stop_channels()
-
-    def shutdown_kernels_later(self, keep=()) -> threading.Thread:
-        """:meth:`shutdown_kernels` in a thread: a kernel takes 0.5-2.5 s to die."""
-        thread = threading.Thread(target=self.shutdown_kernels, args=(tuple(keep),),
-                                  daemon=True)
-        thread.start()
-        self._threads.append(thread)
-        return thread
 
     def prestart(self, name: str, warm: str | None = None) -> None:
         """Start the kernel of notebook ``name`` now and let it run ``warm``.
@@ -749,35 +737,50 @@ def move_a_control(explorer, timeout: float = 20, max_tries: int = 6):
     return None, tracebacks, attempts
 
 
-def log_console_text(page) -> str:
-    """Text of JupyterLab's log console for the current notebook.
+# The current notebook's logger: what its log console shows, read from the model (the
+# panel is opened once to find the logger, then closed: no rendering on each read).
+LOG_JS = r"""
+async () => {
+  const app = window.jupyterapp;
+  if (!window.__cnnlabLogger) {
+    const open = app.commands.isToggled('logconsole:open');
+    if (!open) await app.commands.execute('logconsole:open');
+    for (const w of ['down', 'main'].flatMap(area => Array.from(app.shell.widgets(area)))) {
+      const panel = w.content || w;
+      if (panel.loggerRegistry && panel.logger) window.__cnnlabLogger = panel.logger;
+    }
+    if (!open) await app.commands.execute('logconsole:open');     // toggles it closed
+    if (window.__cnnlabNotebook) app.shell.activateById(window.__cnnlabNotebook.id);
+  }
+  const logger = window.__cnnlabLogger;
+  if (!logger) return null;
+  const model = logger.outputAreaModel;
+  const texts = [];
+  for (let i = 0; i < model.length; i++) {
+    const o = model.get(i).toJSON();
+    const join = t => Array.isArray(t) ? t.join('') : (t || '');
+    const text = o.output_type === 'stream' ? join(o.text)
+      : o.output_type === 'error' ? [`${o.ename}: ${o.evalue}`, ...o.traceback].join('\n')
+      : join((o.data || {})['text/plain'] || (o.data || {})['text/html']);
+    texts.push(text.replace(/\x1b\[[0-9;]*m/g, ''));
+  }
+  return texts;
+}
+"""
+
+
+def log_entries(page) -> list[str]:
+    """The text of every entry in the open notebook's log console, oldest first.
 
     Output of widget callbacks that is not inside an ``Output`` widget lands
-    here, including the traceback of an exception raised in an ``observe`` or
-    ``on_click`` handler (ipywidgets shows it with ``showtraceback``).
+    there, including the traceback of an exception raised in an ``observe`` or
+    ``on_click`` handler (ipywidgets shows it with ``showtraceback``), and
+    output printed by a thread after its cell finished.
     """
-    return "\n".join(log_console_entries(page))
-
-
-def log_console_entries(page) -> list[str]:
-    """Every entry of the current notebook's log console (opening it), oldest first."""
-    page.evaluate("""() => {
-        const app = window.jupyterapp;      // 'logconsole:open' toggles the panel
-        if (!app.commands.isToggled('logconsole:open')) app.commands.execute('logconsole:open');
-    }""")
-    page.locator(".jp-LogConsole").first.wait_for(state="attached", timeout=10_000)
-    page.wait_for_timeout(200)
-    return page.locator(".jp-LogConsole .jp-OutputArea-output").all_inner_texts()
-
-
-def close_log_console(page) -> None:
-    """Close the log console panel (its entries stay for the next :func:`log_console_entries`)."""
-    page.evaluate("""() => {
-        const app = window.jupyterapp;
-        if (app.commands.isToggled('logconsole:open')) app.commands.execute('logconsole:open');
-        const nb = window.__cnnlabNotebook;
-        if (nb) app.shell.activateById(nb.id);
-    }""")
+    texts = page.evaluate(LOG_JS)
+    if texts is None:
+        raise RuntimeError("the notebook's log console has no logger")
+    return texts
 
 
 def page_log_problems(messages: list[str]) -> list[str]:

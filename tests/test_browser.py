@@ -134,7 +134,7 @@ def combined(lab, lab_page):
     state = {"runs": {}, "log_cursor": 0, "steps": {}}
     bu.open_notebook(page, COMBINED)
     state["steps"]["opened"] = round(time.monotonic() - start, 1)
-    entries = len(bu.log_console_entries(page))    # open while the sections run
+    entries = len(bu.log_entries(page))
     bu.run_cells(page, 1, 1)                       # the check cells' helpers
     for name, section in lab.sections.items():
         run = {"log_start": lab.log_size(), "console_start": len(page.console_log)}
@@ -143,18 +143,13 @@ def combined(lab, lab_page):
                                                 timeout=RUN_TIMEOUT), 1)
         except Exception as exc:       # the next sections still run (after this one)
             run["error"] = repr(exc)
-        count = page.locator(".jp-LogConsole .jp-OutputArea-output").count()
-        run["log_console"] = (entries, count)
-        entries = count
+        logged = bu.log_entries(page)
+        run["log_console"], entries = logged[entries:], len(logged)
         run["server_log"] = lab.log(run.pop("log_start"))
         run["console"] = page.console_log[run.pop("console_start"):]
         state["runs"][name] = run
     state["steps"]["ran all sections"] = round(time.monotonic() - start, 1)
-    logged = bu.log_console_entries(page)
-    for run in state["runs"].values():
-        run["log_console"] = logged[slice(*run["log_console"])]
-    state["log_cursor"] = len(logged)
-    bu.close_log_console(page)
+    state["log_cursor"] = entries
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"{Path(COMBINED).stem}.json").write_text(json.dumps(
         {"steps": state["steps"],
@@ -227,8 +222,7 @@ def test_widgets_respond_in_jupyterlab(name, lab, combined, page):
                             f"only {updates} updates")
         failures += bu.notebook_problems(page, cells)
         page.screenshot(path=str(ARTIFACTS / f"{stem}_end.png"))
-        entries = bu.log_console_entries(page)
-        bu.close_log_console(page)
+        entries = bu.log_entries(page)
         logged = "\n".join(run["log_console"] + entries[combined["log_cursor"]:])
         combined["log_cursor"] = len(entries)
         lap("read log console")
