@@ -4,7 +4,8 @@ Every lesson notebook that uses ``cnnlab.viz`` is cut down to its widget cells
 (:func:`browser_util.widget_cells`) and the cuts are put one after the other in
 one notebook, a section per lesson (:func:`browser_util.combined_notebook`: a
 heading, the lesson's cells verbatim, a check cell), in a temporary copy of the
-lessons (no output is saved into the repository). A module fixture opens it in
+lessons (no output is saved into the repository; only the lessons whose test
+is selected, so ``-k 00_`` runs lesson 00 alone). A module fixture opens it in
 JupyterLab and runs the sections in order in one kernel, each to its end (a
 cell that raises stops its own lesson's section, not the next ones). Then, for
 each lesson (one test each, so a failure names its lesson), every widget of
@@ -81,13 +82,21 @@ def require_browser() -> None:
 
 
 # ------------------------------------------------------------------ fixtures
+def selected_lessons(items) -> list[str]:
+    """The lessons whose browser test pytest will run (``-k 00_`` runs one section only)."""
+    chosen = {item.callspec.params["name"] for item in items
+              if getattr(item, "originalname", None) == "test_widgets_respond_in_jupyterlab"}
+    return [name for name in NOTEBOOKS if name in chosen]
+
+
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(request, tmp_path_factory):
     require_browser()
     work = tmp_path_factory.mktemp("jupyterlab")
     root = work / "lessons"
     bu.copy_tree(LESSONS, root)
-    sections = bu.combined_notebook([LESSONS / name for name in NOTEBOOKS], root / COMBINED)
+    sections = bu.combined_notebook([LESSONS / name for name in
+                                     selected_lessons(request.session.items)], root / COMBINED)
     with bu.JupyterLab(root, work) as server:
         server.sections = {s["name"]: s for s in sections}
         if sections:
@@ -155,8 +164,7 @@ def combined(lab, lab_page):
         {"steps": state["steps"],
          "section_seconds": {n: r.get("seconds") for n, r in state["runs"].items()}},
         indent=1))
-    yield state
-    bu.close_all(page)
+    yield state         # the server's shutdown ends the kernel: nothing to save or close
 
 
 @pytest.fixture
