@@ -193,6 +193,7 @@ def test_widgets_respond_in_jupyterlab(name, lab, combined, page):
     try:
         bu.scroll_to_cell(page, section["heading"])
         page.screenshot(path=str(ARTIFACTS / f"{stem}_run_all.png"))
+        lap("page screenshot")
         failures += bu.notebook_problems(page, cells)
         assert "error" not in run, (f"{name}: its cells did not finish: {run['error']}\n"
                                     + "\n".join(failures))
@@ -202,6 +203,7 @@ def test_widgets_respond_in_jupyterlab(name, lab, combined, page):
         explorers = bu.find_explorers(page, cells)
         assert explorers, (f"{name} uses cnnlab.viz but no widget rendered (kernel saw "
                            f"{len(before)} explorers): is jupyterlab_widgets installed?")
+        lap("found explorers")
 
         moved = 0
         for i, explorer in enumerate(explorers):
@@ -210,6 +212,7 @@ def test_widgets_respond_in_jupyterlab(name, lab, combined, page):
             explorer.screenshot(path=str(shot))
             if (name, i) == README_WIDGET and LESSONS == REPO / "lessons":
                 shutil.copyfile(shot, SCREENSHOT)
+            lap(f"widget {i} screenshot")
             move, tracebacks, attempts = bu.move_a_control(explorer)
             record["widgets"].append({"move": move, "attempts": attempts})
             explorer.screenshot(path=str(ARTIFACTS / f"{stem}_widget{i}_after.png"))
