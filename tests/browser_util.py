@@ -155,13 +155,29 @@ def _viz_names(source: str) -> set:
     return names
 
 
+def _writes(source: str) -> bool:
+    """Whether a cell calls a ``write_*`` function (``cnnlab.data.write_image_folder``)."""
+    import ast
+    code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                     for line in source.splitlines())
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name.startswith("write_"):
+                return True
+    return False
+
+
 def widget_cells(cells) -> list[int]:
     """Indices of the code cells a notebook's widgets need, in order.
 
     The set-up cell, every cell that mentions ``cnnlab.viz`` or uses a name
     imported from it and, going backwards, each earlier cell that defines a
     name one of those reads (so a widget that shows a trained model keeps the
-    cell that trains it, and nothing else of the lesson runs).
+    cell that trains it, and nothing else of the lesson runs), or that calls a
+    ``write_*`` function with a name they read (lesson 14 writes the image
+    folder its classifier's cells read from ``root``).
     """
     code = [i for i, c in enumerate(cells) if c.cell_type == "code"]
     keep = {code[0]} if code else set()
@@ -169,7 +185,8 @@ def widget_cells(cells) -> list[int]:
     needed: set = set()
     for i in reversed(code):
         defined, used = _names(cells[i].source)
-        if "cnnlab.viz" in cells[i].source or used & viz or defined & needed:
+        if ("cnnlab.viz" in cells[i].source or used & viz or defined & needed
+                or (used & needed and _writes(cells[i].source))):
             keep.add(i)
             needed = (needed - defined) | used
     return sorted(keep)

@@ -313,6 +313,10 @@ def test_widget_cells_keep_what_the_widgets_need_and_nothing_else():
              new("conv_viz.explorer(x)"),                           # 4 widget via alias
              new("z = x + 1")]                                      # 5 after every widget
     assert bu.widget_cells(cells) == [0, 1, 3, 4]
+    cells[2:2] = [new("cnnlab.data.write_image_folder('shapes', x)"),  # writes what 5 reads
+                  new("print(x)"),                                     # only looks
+                  new("write_log(y)")]                                 # writes, not for them
+    assert bu.widget_cells(cells) == [0, 1, 2, 6, 7]
 
 
 def test_section_check_reports_only_the_explorers_its_lesson_made():
