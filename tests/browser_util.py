@@ -20,7 +20,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -47,6 +46,39 @@ print("{CHECK_MARK}", _json.dumps([
       "error": None if w.error is None else repr(w.error)}}
     for w in _explorers]))'''
 
+#: the first code cell of the combined notebook (:func:`combined_notebook`): each lesson's
+#: start cell notes the explorers alive, its check cell prints those made since, like
+#: :data:`CHECK_CELL` (and the same ones again when run a second time)
+SECTION_HELPERS = f'''\
+# {CHECK_MARK}: added by tests/test_browser.py to the combined test notebook.
+def _cnnlab_browser_explorers():
+    import ipywidgets.widgets.widget as ww
+    from cnnlab.viz.base import ExplorerBase
+    registry = getattr(ww, "_instances", None) or ww.Widget.widgets
+    return {{key: w for key, w in list(registry.items()) if isinstance(w, ExplorerBase)}}
+
+
+_cnnlab_browser_sections = {{}}
+
+
+def _cnnlab_browser_start(lesson):
+    _cnnlab_browser_sections[lesson] = set(_cnnlab_browser_explorers())
+
+
+def _cnnlab_browser_check(lesson):
+    import json
+    alive = _cnnlab_browser_explorers()
+    mine = _cnnlab_browser_sections[lesson]
+    if isinstance(mine, set):     # first run: the explorers made since the lesson's start
+        mine = _cnnlab_browser_sections[lesson] = [k for k in alive if k not in mine]
+    explorers = [alive[k] for k in mine if k in alive]
+    for w in explorers:
+        w.wait(30)                # pictures being drawn in the render thread
+    print("{CHECK_MARK}", json.dumps([
+        {{"class": type(w).__name__, "updates": w.changes,
+          "error": None if w.error is None else repr(w.error)}}
+        for w in explorers]))'''
+
 #: JupyterLab user settings for a quiet, fully rendered notebook
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
@@ -56,11 +88,18 @@ LAB_SETTINGS = {
         {"windowingMode": "none"},
 }
 
-# A code cell's widget output, then the explorer VBox directly inside it.
+# A code cell's widget output, then the explorer VBox directly inside it; with a
+# [first, last] range of cell indices, only in those cells of the current notebook.
 EXPLORER_JS = """
-() => {
+range => {
   const found = [];
-  for (const box of document.querySelectorAll('.jp-OutputArea-output .widget-vbox')) {
+  document.querySelectorAll('[data-cnnlab-explorer]')
+    .forEach(b => b.removeAttribute('data-cnnlab-explorer'));
+  const boxes = range
+    ? window.__cnnlabNotebook.content.widgets.slice(range[0], range[1] + 1)
+        .flatMap(c => Array.from(c.node.querySelectorAll('.jp-OutputArea-output .widget-vbox')))
+    : document.querySelectorAll('.jp-OutputArea-output .widget-vbox');
+  for (const box of boxes) {
     const kids = Array.from(box.children);
     if (kids.length >= 3 && kids[1].classList.contains('widget-html')
         && (kids[2].classList.contains('widget-image')
@@ -116,13 +155,29 @@ def _viz_names(source: str) -> set:
     return names
 
 
+def _writes(source: str) -> bool:
+    """Whether a cell calls a ``write_*`` function (``cnnlab.data.write_image_folder``)."""
+    import ast
+    code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                     for line in source.splitlines())
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name.startswith("write_"):
+                return True
+    return False
+
+
 def widget_cells(cells) -> list[int]:
     """Indices of the code cells a notebook's widgets need, in order.
 
     The set-up cell, every cell that mentions ``cnnlab.viz`` or uses a name
     imported from it and, going backwards, each earlier cell that defines a
     name one of those reads (so a widget that shows a trained model keeps the
-    cell that trains it, and nothing else of the lesson runs).
+    cell that trains it, and nothing else of the lesson runs), or that calls a
+    ``write_*`` function with a name they read (lesson 14 writes the image
+    folder its classifier's cells read from ``root``).
     """
     code = [i for i, c in enumerate(cells) if c.cell_type == "code"]
     keep = {code[0]} if code else set()
@@ -130,7 +185,8 @@ def widget_cells(cells) -> list[int]:
     needed: set = set()
     for i in reversed(code):
         defined, used = _names(cells[i].source)
-        if "cnnlab.viz" in cells[i].source or used & viz or defined & needed:
+        if ("cnnlab.viz" in cells[i].source or used & viz or defined & needed
+                or (used & needed and _writes(cells[i].source))):
             keep.add(i)
             needed = (needed - defined) | used
     return sorted(keep)
@@ -154,6 +210,59 @@ def copy_with_check_cell(src: Path, dst_dir: Path, *, widgets_only: bool = True)
     dst = dst_dir / src.name
     nbformat.write(nb, dst)
     return dst
+
+
+def combined_notebook(sources: list[Path], dst: Path) -> list[dict]:
+    """Write one notebook made of every notebook's :func:`widget_cells`, in order.
+
+    Each notebook becomes a section: a markdown heading naming it, a start cell,
+    its widget cells verbatim (with the markdown right before each), and a check
+    cell printing the records of the explorers made since its start (as
+    :data:`CHECK_CELL` does). All run in one kernel, one section after the other;
+    :func:`widget_cells` keeps the cells that define every name a widget cell
+    reads, so a section never depends on a name an earlier one left behind.
+
+    Returns one dict per notebook: ``name``, and the cell indices ``heading``,
+    ``first`` (its start cell), ``check`` (its check cell, the section's last).
+
+    >>> import nbformat, tempfile
+    >>> new = nbformat.v4.new_code_cell
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for stem in "ab":
+    ...     nb = nbformat.v4.new_notebook(cells=[new("import cnnlab"), new("1 + 1"),
+    ...                                          new("cnnlab.viz.conv.ConvExplorer()")])
+    ...     nbformat.write(nb, folder / f"{stem}.ipynb")
+    >>> sections = combined_notebook([folder / "a.ipynb", folder / "b.ipynb"],
+    ...                              folder / "all.ipynb")
+    >>> [(s["name"], s["heading"], s["first"], s["check"]) for s in sections]
+    [('a.ipynb', 2, 3, 6), ('b.ipynb', 7, 8, 11)]
+    """
+    import nbformat
+    new_code, new_markdown = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
+    cells = [new_markdown("# Every lesson's widget cells, one kernel\n\nWritten by "
+                          "`tests/test_browser.py`: a temporary copy, never saved into "
+                          "the repository."),
+             new_code(SECTION_HELPERS)]
+    sections = []
+    for src in sources:
+        nb = nbformat.read(src, as_version=4)
+        keep = set(widget_cells(nb.cells))
+        keep |= {i - 1 for i in keep if i > 0 and nb.cells[i - 1].cell_type == "markdown"}
+        section = {"name": src.name, "heading": len(cells), "first": len(cells) + 1}
+        cells.append(new_markdown(f"## {src.name}"))
+        cells.append(new_code(f"_cnnlab_browser_start({src.name!r})"))
+        cells += [nb.cells[i] for i in sorted(keep)]
+        section["check"] = len(cells)
+        cells.append(new_code(f"_cnnlab_browser_check({src.name!r})"))
+        sections.append(section)
+    for i, cell in enumerate(cells):     # ids unique across the lessons
+        cell["id"] = f"cnnlab-browser-{i}"
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3",
+                       "language": "python"}}), dst)
+    return sections
 
 
 def prewarm_code(path: Path) -> str:
@@ -228,7 +337,6 @@ class JupyterLab:
         self.proc = None
         self._log = None
         self._warm: dict = {}
-        self._threads: list = []
 
     def _settings(self) -> Path:
         settings = self.work_dir / "lab-settings"
@@ -285,8 +393,6 @@ class JupyterLab:
                            f"{self.log()}")
 
     def __exit__(self, *exc):
-        for thread in self._threads:         # shutdowns still running
-            thread.join(timeout=30)
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -316,14 +422,6 @@ class JupyterLab:
                 self.api(f"kernels/{kernel['id']}", method="DELETE")
         for name in [n for n in self._warm if n not in set(keep)]:
             self._warm.pop(name).stop_channels()
-
-    def shutdown_kernels_later(self, keep=()) -> threading.Thread:
-        """:meth:`shutdown_kernels` in a thread: a kernel takes 0.5-2.5 s to die."""
-        thread = threading.Thread(target=self.shutdown_kernels, args=(tuple(keep),),
-                                  daemon=True)
-        thread.start()
-        self._threads.append(thread)
-        return thread
 
     def prestart(self, name: str, warm: str | None = None) -> None:
         """Start the kernel of notebook ``name`` now and let it run ``warm``.
@@ -377,6 +475,7 @@ def open_notebook(page, path: str, timeout: float = 90) -> None:
         return w && w.context && w.context.path === path && w.content
                && w.content.widgets.length > 0;
     }""", arg=path, timeout=timeout * 1000)
+    page.evaluate("() => { window.__cnnlabNotebook = window.jupyterapp.shell.currentWidget; }")
     wait_kernel_idle(page, timeout)
 
 
@@ -395,7 +494,8 @@ def close_all(page) -> None:
 
 def kernel_status(page) -> str | None:
     return page.evaluate("""() => {
-        const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+        const w = window.__cnnlabNotebook
+                  || (window.jupyterapp && window.jupyterapp.shell.currentWidget);
         const k = w && w.sessionContext && w.sessionContext.session
                   && w.sessionContext.session.kernel;
         return k ? k.status : null;
@@ -430,6 +530,56 @@ def run_all_cells(page, timeout: float = 300) -> float:
     raise TimeoutError(f"Run All Cells did not finish in {timeout} s")
 
 
+def run_cells(page, first: int, last: int, timeout: float = 300) -> float:
+    """Run cells ``first``..``last`` of the open notebook; wait until they are done.
+
+    As Run All does, a cell that raises aborts the ones after it in the range,
+    not those of a later call. Returns the seconds it took.
+    """
+    start = time.monotonic()
+    page.evaluate("""([first, last]) => {
+        const app = window.jupyterapp;
+        const notebook = window.__cnnlabNotebook.content;
+        app.shell.activateById(window.__cnnlabNotebook.id);
+        notebook.activeCellIndex = first;
+        notebook.deselectAll();
+        notebook.extendContiguousSelectionTo(last);
+        window.__cnnlabRun = {done: false, error: null};
+        app.commands.execute('notebook:run-cell').then(
+            () => { window.__cnnlabRun.done = true; },
+            e => { window.__cnnlabRun.done = true; window.__cnnlabRun.error = String(e); });
+    }""", [first, last])
+    deadline = start + timeout
+    while time.monotonic() < deadline:
+        state = page.evaluate("() => window.__cnnlabRun")
+        if state["done"]:
+            if state["error"]:
+                raise RuntimeError(f"running cells {first}-{last} failed: {state['error']}")
+            return time.monotonic() - start
+        page.wait_for_timeout(100)
+    raise TimeoutError(f"cells {first}-{last} did not finish in {timeout} s")
+
+
+def cell_output(page, index: int) -> str:
+    """The text of cell ``index``'s outputs."""
+    return page.evaluate("""i => {
+        const area = window.__cnnlabNotebook.content.widgets[i].node
+                     .querySelector('.jp-OutputArea');
+        return area ? area.innerText : '';
+    }""", index)
+
+
+def run_cell(page, index: int, timeout: float = 60) -> str:
+    """Run cell ``index`` again and return its output text."""
+    run_cells(page, index, index, timeout)
+    return cell_output(page, index)
+
+
+def scroll_to_cell(page, index: int) -> None:
+    page.evaluate("""i => window.__cnnlabNotebook.content.widgets[i]
+                         .node.scrollIntoView({block: 'start'})""", index)
+
+
 def run_last_cell(page) -> str:
     """Run the last cell again (the check cell) and return its output text."""
     page.evaluate("""async () => {
@@ -448,23 +598,32 @@ def last_cell_output(page) -> str:
     return cells.nth(cells.count() - 1).locator(".jp-OutputArea").inner_text()
 
 
-def notebook_problems(page) -> list[str]:
-    """Tracebacks and error messages anywhere in the rendered notebook."""
+def notebook_problems(page, cells: tuple[int, int] | None = None) -> list[str]:
+    """Tracebacks and error messages in the rendered notebook (or its cells first..last)."""
+    outputs = page.evaluate("""range => {
+        const nodes = range
+          ? window.__cnnlabNotebook.content.widgets
+              .slice(range[0], range[1] + 1).map(c => c.node)
+          : [document];
+        return nodes.flatMap(n => Array.from(n.querySelectorAll('.jp-OutputArea-output')))
+          .map(o => [o.getAttribute('data-mime-type') || '', o.innerText]);
+    }""", list(cells) if cells else None)
     problems = []
-    stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
-    for i in range(stderr.count()):
-        text = stderr.nth(i).inner_text()
-        if error_lines(text):
+    for mime, text in outputs:
+        if mime == "application/vnd.jupyter.stderr" and error_lines(text):
             problems.append(f"stderr/error output: {text.strip()[:1500]}")
-    for text in page.locator(".jp-OutputArea-output").all_inner_texts():
         if "Error displaying widget" in text or "Error rendering output" in text:
             problems.append(f"widget not rendered: {text.strip()[:300]}")
     return problems
 
 
-def find_explorers(page) -> list:
-    """Locators of every rendered ExplorerBase widget, in page order."""
-    n = page.evaluate(EXPLORER_JS)
+def find_explorers(page, cells: tuple[int, int] | None = None) -> list:
+    """Locators of every rendered ExplorerBase widget (or those in cells first..last).
+
+    Numbered in page order in the ``data-cnnlab-explorer`` attribute, which a
+    call renumbers.
+    """
+    n = page.evaluate(EXPLORER_JS, list(cells) if cells else None)
     return [page.locator(f'[data-cnnlab-explorer="{i}"]') for i in range(n)]
 
 
@@ -595,17 +754,50 @@ def move_a_control(explorer, timeout: float = 20, max_tries: int = 6):
     return None, tracebacks, attempts
 
 
-def log_console_text(page) -> str:
-    """Text of JupyterLab's log console for the current notebook.
+# The current notebook's logger: what its log console shows, read from the model (the
+# panel is opened once to find the logger, then closed: no rendering on each read).
+LOG_JS = r"""
+async () => {
+  const app = window.jupyterapp;
+  if (!window.__cnnlabLogger) {
+    const open = app.commands.isToggled('logconsole:open');
+    if (!open) await app.commands.execute('logconsole:open');
+    for (const w of ['down', 'main'].flatMap(area => Array.from(app.shell.widgets(area)))) {
+      const panel = w.content || w;
+      if (panel.loggerRegistry && panel.logger) window.__cnnlabLogger = panel.logger;
+    }
+    if (!open) await app.commands.execute('logconsole:open');     // toggles it closed
+    if (window.__cnnlabNotebook) app.shell.activateById(window.__cnnlabNotebook.id);
+  }
+  const logger = window.__cnnlabLogger;
+  if (!logger) return null;
+  const model = logger.outputAreaModel;
+  const texts = [];
+  for (let i = 0; i < model.length; i++) {
+    const o = model.get(i).toJSON();
+    const join = t => Array.isArray(t) ? t.join('') : (t || '');
+    const text = o.output_type === 'stream' ? join(o.text)
+      : o.output_type === 'error' ? [`${o.ename}: ${o.evalue}`, ...o.traceback].join('\n')
+      : join((o.data || {})['text/plain'] || (o.data || {})['text/html']);
+    texts.push(text.replace(/\x1b\[[0-9;]*m/g, ''));
+  }
+  return texts;
+}
+"""
+
+
+def log_entries(page) -> list[str]:
+    """The text of every entry in the open notebook's log console, oldest first.
 
     Output of widget callbacks that is not inside an ``Output`` widget lands
-    here, including the traceback of an exception raised in an ``observe`` or
-    ``on_click`` handler (ipywidgets shows it with ``showtraceback``).
+    there, including the traceback of an exception raised in an ``observe`` or
+    ``on_click`` handler (ipywidgets shows it with ``showtraceback``), and
+    output printed by a thread after its cell finished.
     """
-    page.evaluate("() => window.jupyterapp.commands.execute('logconsole:open')")
-    page.locator(".jp-LogConsole").first.wait_for(state="attached", timeout=10_000)
-    page.wait_for_timeout(200)
-    return "\n".join(page.locator(".jp-LogConsole .jp-OutputArea-output").all_inner_texts())
+    texts = page.evaluate(LOG_JS)
+    if texts is None:
+        raise RuntimeError("the notebook's log console has no logger")
+    return texts
 
 
 def page_log_problems(messages: list[str]) -> list[str]:
