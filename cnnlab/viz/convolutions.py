@@ -372,7 +372,7 @@ class ConvKindsExplorer(ExplorerBase):
 
     def _make_artists(self, fig) -> dict:
         import matplotlib.patches as patches
-        from matplotlib.collections import LineCollection, PolyCollection
+        from matplotlib.collections import PolyCollection
 
         fig.clear()
         axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [4, 4, 4.4]})
@@ -386,11 +386,10 @@ class ConvKindsExplorer(ExplorerBase):
                 (0, 0), 1, 1, facecolor=fig.get_facecolor(), edgecolor="none", zorder=-1))
             panel = {
                 "ax": ax,
-                "im": ax.imshow(np.zeros((1, 1)), cmap="Blues", vmin=0, vmax=1,
-                                interpolation="nearest", extent=(0, 1, 1, 0)),
-                # cell borders as one line collection (cheaper than tick grids)
-                "lines": ax.add_collection(LineCollection([], colors="white", linewidths=1),
-                                           autolim=False),
+                # the cells as one collection with white borders: drawn in
+                # ~0.5 ms where imshow of a tiny array blown up takes ~4 ms
+                "cells": ax.add_collection(PolyCollection(
+                    [], cmap="Blues", edgecolors="white", linewidths=1), autolim=False),
                 "marks": ax.add_collection(PolyCollection(
                     [], facecolors=_MARK, alpha=0.85, edgecolors="black", hatch="xx",
                     zorder=2), autolim=False),
@@ -407,7 +406,7 @@ class ConvKindsExplorer(ExplorerBase):
             ax.set_aspect("equal")
             ax.set_title(" ", fontsize=9, y=1.0)
             art["panels"].append(panel)
-            animated += [ground, panel["im"], panel["lines"], panel["marks"],
+            animated += [ground, panel["cells"], panel["marks"],
                          panel["stamps"], panel["pad"], ax.title]
         ax_tab = art["ax_tab"] = axes[2]
         ax_tab.set_axis_off()
@@ -443,12 +442,9 @@ class ConvKindsExplorer(ExplorerBase):
         """
         n = fill.shape[0]
         s = 1 / n
-        panel["im"].set_data(fill)
-        panel["im"].set_clim(0, vmax)
-        panel["im"].set_extent((0, 1, 1, 0))
-        ticks = np.arange(n + 1) * s
-        panel["lines"].set_segments([*([(0, t), (1, t)] for t in ticks),
-                                     *([(t, 0), (t, 1)] for t in ticks)])
+        panel["cells"].set_verts(self._cells(np.ndindex(fill.shape), s))
+        panel["cells"].set_array(fill.ravel())
+        panel["cells"].set_clim(0, vmax)
         labels = []
         if annotate is not None and annotate.size <= 256:
             labels = [(i, j, str(v), text_color) for (i, j), v in np.ndenumerate(annotate)
