@@ -213,9 +213,11 @@ class OneByOneExplorer(ExplorerBase):
             m, n = a.shape
             left = block["right"] - n if block["right"] is not None else block["left"]
             top = block["top"]
-            im.set_data(a)
+            im.set_verts([[(left + j, top + i), (left + j + 1, top + i),
+                           (left + j + 1, top + i + 1), (left + j, top + i + 1)]
+                          for i, j in np.ndindex(m, n)])
+            im.set_array(a.ravel())
             im.set_clim(-vlim, vlim)
-            im.set_extent((left, left + n, top + m, top))
             frame.set_bounds(left, top, n, m)
             for text, ((i, j), v) in zip(texts, np.ndenumerate(a)):   # dark cells: white
                 text.set_position((left + j + 0.5, top + i + 0.5))
@@ -282,8 +284,10 @@ class OneByOneExplorer(ExplorerBase):
                 (w_left, None, title_room, c_max, f_max, w_left, "left"),
                 (by_left, None, title_room, 1, f_max, by_left, "left"),
                 (by_left, None, 2 * title_room + 1, 1, f_max, by_left, "left")):
-            im = ax_p.imshow(np.zeros((rows, cols)), cmap="RdBu_r", interpolation="nearest",
-                             aspect="auto", extent=(0, 1, 1, 0))
+            # cells as one collection: ~0.3 ms to draw where imshow of a tiny
+            # array blown up takes ~3.5 ms (colour mapping at output resolution)
+            im = ax_p.add_collection(PolyCollection([], cmap="RdBu_r", edgecolors="none",
+                                                    antialiaseds=False), autolim=False)
             frame = ax_p.add_patch(patches.Rectangle((0, 0), 1, 1, fill=False,
                                                      edgecolor="black", linewidth=0.8))
             texts = [ax_p.text(0, 0, "", ha="center", va="center", fontsize=9)
@@ -293,8 +297,6 @@ class OneByOneExplorer(ExplorerBase):
             products.append({"im": im, "frame": frame, "texts": texts, "title": title,
                              "left": left, "right": right, "top": top})
             animated += [im, frame, *texts, title]
-        ax_p.set_xlim(-0.1, width + 0.1)        # imshow autoscaled: fixed limits again
-        ax_p.set_ylim(height, 0)
         # on an axes, in figure coordinates: a figure's own animated artists
         # are left out of every whole draw, savefig included
         formula = ax_p.text(0.5, 0.005, "", ha="center", va="bottom", fontsize=10,
