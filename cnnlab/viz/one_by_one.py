@@ -191,7 +191,8 @@ class OneByOneExplorer(ExplorerBase):
             art = self._art = self._make_artists(fig)
         x, y = result["x"], result["y"]
         (r, c), (h, w, cin), f = result["cell"], x.shape, y.shape[-1]
-        names = ", ".join(result["names"])
+        names = result["names"]
+        names = ", ".join(names) if len(names) <= 8 else f"{names[0]}, …, {names[-1]}"
         for (im, boxes, title), maps, label in (
                 (art["maps"][0], x, f"input {h}×{w}×{cin}: {names}"),
                 (art["maps"][1], y, f"output {h}×{w}×{f}")):
@@ -270,9 +271,12 @@ class OneByOneExplorer(ExplorerBase):
         gap = 1.3
         x_end, w_left = c_max, c_max + gap
         by_left = w_left + f_max + gap
-        title_room = 1.4
+        # room for a 12 pt title above a row: 1.4 cells, more when many
+        # channels make the cells short (axes height in points / rows)
+        rows_pt = ax_p.get_position().height * fig.get_figheight() * 72
+        title_room = max(1.4, 1.2 * 20 * (c_max + 1.4) / rows_pt)
         width = by_left + f_max
-        height = max(c_max, 3 + title_room) + title_room
+        height = max(c_max, 2 + title_room) + title_room
         ax_p.set_xlim(-0.1, width + 0.1)      # room for the frames' edges
         ax_p.set_ylim(height, 0)
         ax_p.set_axis_off()
