@@ -300,13 +300,13 @@ class PoolingExplorer(ExplorerBase):
             if k:
                 self.animate(text)
             texts.append(text)
-        if k and np.all(a == np.round(a)):
+        if np.all(a == np.round(a)):
             fmt = "g"                       # whole numbers stay whole
-        elif k and a.shape[1] > 4:
-            fmt = ".2f"                     # three digits would overflow narrow cells
+        elif a.shape[1] > 4:
+            fmt = ".2f"                     # more digits would overflow narrow cells
         lo, hi = a.min(), a.max()
         mid = (lo + hi) / 2
-        size = 9 if a.shape[1] > 8 else 10
+        size = 9 if a.shape[1] > 6 else 10
         for text, ((i, j), v) in zip(texts, np.ndenumerate(a)):
             text.set_position((x0 + (j + 0.5) * s, y0 + (i + 0.5) * s))
             text.set_text(format(v.item(), fmt))
