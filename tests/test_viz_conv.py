@@ -117,9 +117,16 @@ def test_kernel_larger_than_padded_input_gives_a_message():
 
 def test_click_on_output_selects_a_cell():
     w = ConvExplorer()
+    # a click a little right of and above the centre of cell (1, 2) of the
+    # 3x3 output, wherever the output image is drawn in its panel
+    image = w._out_ax.images[0]
+    left, right, bottom, top = image.get_extent()
+    assert image.get_array().shape == (3, 3)
 
     class Click:
-        inaxes, xdata, ydata = w._out_ax, 2.2, 0.9
+        inaxes = w._out_ax
+        xdata = left + (2.7 / 3) * (right - left)
+        ydata = top + (1.4 / 3) * (bottom - top)
     w._on_click(Click)
     assert w.result["cell"] == (1, 2)
     assert (w.controls["row"].value, w.controls["col"].value) == (1, 2)

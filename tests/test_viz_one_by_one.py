@@ -88,7 +88,11 @@ def test_artists_are_updated_not_piled_up():
     assert w._fig is fig
     assert [(len(ax.images), len(ax.texts), len(ax.patches)) for ax in fig.axes] == counts
     # the numbers shown are the result's: y[r, c] of the product panel
-    shown = [t.get_text() for t in fig.axes[4].texts]
+    y_texts = w._art["products"][3]["texts"]
+    shown = [t.get_text() for t in y_texts if t.get_visible()]
     assert shown == [format(v, ".2f") for v in w.result["mixed"]]
-    w.controls["filters"].value = 2                 # a new layout: F sets the widths
-    assert len(fig.axes[4].texts) == 2 and len(fig.axes) == 6
+    w.controls["filters"].value = 2                 # fewer cells shown, same layout
+    assert [t.get_text() for t in y_texts if t.get_visible()] == [
+        format(v, ".2f") for v in w.result["mixed"]]
+    assert len(w.result["mixed"]) == 2 and len(fig.axes) == 3
+    assert [(len(ax.images), len(ax.texts), len(ax.patches)) for ax in fig.axes] == counts

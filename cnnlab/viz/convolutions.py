@@ -346,122 +346,194 @@ class ConvKindsExplorer(ExplorerBase):
 
     # -- drawing -------------------------------------------------------------
     def draw(self, result: dict, fig) -> None:
-        """Input grid, output grid and the cost table."""
-        ax_in, ax_out, ax_tab = self.panels(
-            fig, 3, width_ratios=[4, 4, 4.4],
-            left=0.02, right=0.99, top=0.82, bottom=0.04, wspace=0.12)
-        if result["selected_in"] == "output":
-            self._draw_conv(result, ax_in, ax_out)
+        """Input grid, output grid and the cost table.
+
+        The axes and artists are made once and changed in place. The two grids
+        keep fixed limits, a unit square in which each grid is fitted, so a new
+        kernel, stride, size or kind moves no axis; the grids, marks, numbers,
+        titles and table entries are animated (``ExplorerBase.animate``) and an
+        update draws only them over the kept rest (axes, table lines, row names).
+        """
+        art = getattr(self, "_art", None)
+        if art is None or self.kept_axes(fig) is None:
+            art = self._art = self._make_artists(fig)
+        conv = result["selected_in"] == "output"
+        if conv:
+            self._draw_conv(art, result)
         else:
-            self._draw_transposed(result, ax_in, ax_out)
-        self._draw_table(result, ax_tab)
+            self._draw_transposed(art, result)
+        self._draw_table(art, result)
         k, kind = result["kernel"], result["kind"]
         title = f"{kind}: {_HELP[kind]}"
         if kind == "dilated":
             d = result["dilation"]
             title += f" (span d(k−1)+1 = {d}·{k - 1}+1 = {d * (k - 1) + 1})"
-        fig.suptitle(title, fontsize=10)
+        art["suptitle"].set_text(title)
+
+    def _make_artists(self, fig) -> dict:
+        import matplotlib.patches as patches
+        from matplotlib.collections import PolyCollection
+
+        fig.clear()
+        axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [4, 4, 4.4]})
+        fig.subplots_adjust(left=0.02, right=0.99, top=0.82, bottom=0.04, wspace=0.12)
+        self.keep_axes(*axes)
+        art = {"panels": []}
+        animated = []
+        for ax in axes[:2]:
+            ax.set_axis_off()
+            ground = ax.add_patch(patches.Rectangle(
+                (0, 0), 1, 1, facecolor=fig.get_facecolor(), edgecolor="none", zorder=-1))
+            panel = {
+                "ax": ax,
+                # the cells as one collection with white borders: drawn in
+                # ~0.5 ms where imshow of a tiny array blown up takes ~4 ms
+                "cells": ax.add_collection(PolyCollection(
+                    [], cmap="Blues", edgecolors="white", linewidths=1), autolim=False),
+                "marks": ax.add_collection(PolyCollection(
+                    [], facecolors=_MARK, alpha=0.85, edgecolors="black", hatch="xx",
+                    zorder=2), autolim=False),
+                "stamps": ax.add_collection(PolyCollection(
+                    [], facecolors="none", edgecolors=_MARK, linewidths=2.5, zorder=2.5),
+                    autolim=False),
+                "pad": ax.add_patch(patches.Rectangle((0, 0), 1, 1, fill=False,
+                                                      edgecolor="0.3", linestyle="--",
+                                                      zorder=2.6)),
+                "texts": [],
+            }
+            ax.set_xlim(0, 1)             # fixed: grids are fitted into the square
+            ax.set_ylim(1, 0)
+            ax.set_aspect("equal")
+            ax.set_title(" ", fontsize=9, y=1.0)
+            art["panels"].append(panel)
+            animated += [ground, panel["cells"], panel["marks"],
+                         panel["stamps"], panel["pad"], ax.title]
+        ax_tab = art["ax_tab"] = axes[2]
+        ax_tab.set_axis_off()
+        # the table as plain texts and two line collections: matplotlib's
+        # ax.table lays its cells out again on every draw (most of a redraw)
+        edges = np.cumsum([0.0, 0.3, 0.36, 0.34])
+        n_rows = 5
+        height = 0.6 / n_rows
+        art["cells"] = []
+        for n in range(n_rows):
+            y = 0.8 - (n + 0.5) * height
+            row = [ax_tab.text(edges[k + 1] - 0.015, y, "", ha="right", va="center",
+                               fontsize=9, transform=ax_tab.transAxes) for k in range(3)]
+            art["cells"].append(row)
+            animated += row[1:]           # the first column (row names) stays
+        ax_tab.hlines(0.8 - height * np.arange(n_rows + 1), 0, 1, color="black", lw=0.8,
+                      transform=ax_tab.transAxes, clip_on=False)
+        ax_tab.vlines(edges * 0.995, 0.2, 0.8, color="black", lw=0.8,
+                      transform=ax_tab.transAxes, clip_on=False)
+        ax_tab.set_title(" ", fontsize=9, y=1.0)
+        # on an axes, in figure coordinates: a figure's own animated artists
+        # are left out of every whole draw, savefig included
+        art["suptitle"] = ax_tab.text(0.5, 0.98, "", ha="center", va="top", fontsize=10,
+                                      transform=fig.transFigure)
+        self.animate(*animated, ax_tab.title, art["suptitle"])
+        return art
+
+    def _grid(self, panel, fill, vmax, annotate=None, *, text_color="0.2", numbers=()):
+        """Show ``fill`` as a grid of cells fitted into the panel; return the fit.
+
+        ``annotate``: an array whose non-zero values are written in their cells;
+        ``numbers``: ``(row, col, text)`` written in white (the tap order).
+        """
+        n = fill.shape[0]
+        s = 1 / n
+        panel["cells"].set_verts(self._cells(np.ndindex(fill.shape), s))
+        panel["cells"].set_array(fill.ravel())
+        panel["cells"].set_clim(0, vmax)
+        labels = []
+        if annotate is not None and annotate.size <= 256:
+            labels = [(i, j, str(v), text_color) for (i, j), v in np.ndenumerate(annotate)
+                      if v]
+        labels += [(i, j, t, "white") for i, j, t in numbers]
+        texts = panel["texts"]
+        while len(texts) < len(labels):
+            text = panel["ax"].text(0, 0, "", ha="center", va="center", fontsize=9,
+                                    zorder=3)
+            self.animate(text)
+            texts.append(text)
+        for text, (i, j, label, color) in zip(texts, labels):
+            text.set_position(((j + 0.5) * s, (i + 0.5) * s))
+            text.set_text(label)
+            text.set_color(color)
+            text.set_visible(True)
+        for text in texts[len(labels):]:
+            text.set_visible(False)
+        return s
 
     @staticmethod
-    def _grid(ax, shape, fill, cmap, vmax, annotate=None):
-        ax.imshow(fill, cmap=cmap, vmin=0, vmax=vmax, interpolation="nearest")
-        n_rows, n_cols = shape
-        # cell borders as two line collections (much cheaper than minor-tick grids)
-        ax.hlines(np.arange(-0.5, n_rows), -0.5, n_cols - 0.5, color="white", linewidth=1)
-        ax.vlines(np.arange(-0.5, n_cols), -0.5, n_rows - 0.5, color="white", linewidth=1)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if annotate is not None and annotate.size <= 256:
-            for (i, j), v in np.ndenumerate(annotate):
-                if v:
-                    ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color="0.2")
+    def _cells(cells, s, offset=0):
+        return [[((j + offset) * s, (i + offset) * s), ((j + offset + 1) * s, (i + offset) * s),
+                 ((j + offset + 1) * s, (i + offset + 1) * s), ((j + offset) * s,
+                                                                (i + offset + 1) * s)]
+                for i, j in cells]
 
-    def _draw_conv(self, r, ax_in, ax_out):
-        import matplotlib.patches as patches
-
+    def _draw_conv(self, art, r):
+        p_in, p_out = art["panels"]
         n, (before, after) = r["size"], r["pads"]
         total = n + before + after
         fill = np.zeros((total, total))
         fill[before:before + n, before:before + n] = 0.35       # the real input
-        self._grid(ax_in, (total, total), fill, "Blues", 1.0)
-        for t, (i, j) in enumerate(r["taps"]):
-            ax_in.add_patch(patches.Rectangle((j + before - 0.5, i + before - 0.5), 1, 1,
-                                              facecolor=_MARK, alpha=0.85,
-                                              edgecolor="black", hatch="xx"))
-            if len(r["taps"]) <= 49:
-                ax_in.text(j + before, i + before, str(t + 1), ha="center", va="center",
-                           fontsize=7, color="white")
-        if before or after:
-            ax_in.add_patch(patches.Rectangle((before - 0.5, before - 0.5), n, n, fill=False,
-                                              edgecolor="0.3", linestyle="--"))
-        pad_note = f", padded by {before}+{after}" if before or after else ""
-        ax_in.set_title(f"input {n}×{n}{pad_note}: the taps of the marked output",
-                        fontsize=9)
+        taps = r["taps"]
+        # the tap order, where the cells are big enough for a 9 pt number
+        numbers = ([(i + before, j + before, str(t + 1)) for t, (i, j) in enumerate(taps)]
+                   if len(taps) <= 49 and total <= 16 else ())
+        s = self._grid(p_in, fill, 1.0, numbers=numbers)
+        p_in["marks"].set_verts(self._cells(taps, s, before))
+        p_in["stamps"].set_visible(False)
+        p_in["pad"].set_visible(bool(before or after))
+        p_in["pad"].set_bounds(before * s, before * s, n * s, n * s)
+        pad_note = f", padded by {before}+{after}:\n" if before or after else ": "
+        p_in["ax"].title.set_text(f"input {n}×{n}{pad_note}the taps of the marked output")
         o = r["out_size"]
-        fill = np.full((o, o), 0.35)
-        self._grid(ax_out, (o, o), fill, "Blues", 1.0)
+        s = self._grid(p_out, np.full((o, o), 0.35), 1.0)
         i, j = r["cell"]
-        ax_out.add_patch(patches.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=_MARK,
-                                           alpha=0.85, edgecolor="black", hatch="xx"))
-        ax_out.set_title(f"output {o}×{o}: pixel ({i}, {j}) reads {len(r['taps'])} taps",
-                         fontsize=9)
-        self._fit(ax_in, total)
-        self._fit(ax_out, o)
+        p_out["marks"].set_verts(self._cells([(i, j)], s))
+        p_out["marks"].set_visible(True)
+        p_out["stamps"].set_visible(False)
+        p_out["pad"].set_visible(False)
+        p_out["ax"].title.set_text(f"output {o}×{o}: pixel ({i}, {j}) reads {len(taps)} taps")
 
-    def _draw_transposed(self, r, ax_in, ax_out):
-        import matplotlib.patches as patches
-
+    def _draw_transposed(self, art, r):
+        p_in, p_out = art["panels"]
         n = r["size"]
-        self._grid(ax_in, (n, n), np.full((n, n), 0.35), "Blues", 1.0)
+        s = self._grid(p_in, np.full((n, n), 0.35), 1.0)
         i, j = r["cell"]
-        ax_in.add_patch(patches.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=_MARK,
-                                          alpha=0.85, edgecolor="black", hatch="xx"))
-        ax_in.set_title(f"input {n}×{n}: pixel ({i}, {j})", fontsize=9)
+        p_in["marks"].set_verts(self._cells([(i, j)], s))
+        p_in["stamps"].set_visible(False)
+        p_in["pad"].set_visible(False)
+        p_in["ax"].title.set_text(f"input {n}×{n}: pixel ({i}, {j})")
         overlap, o = r["overlap"], r["out_size"]
-        self._grid(ax_out, (o, o), overlap, "Blues", max(int(overlap.max()), 1) * 1.6,
-                   annotate=overlap if o <= 16 else None)
-        for a, b in r["taps"]:
-            ax_out.add_patch(patches.Rectangle((b - 0.5, a - 0.5), 1, 1, fill=False,
-                                               edgecolor=_MARK, linewidth=2.5))
-        self._fit(ax_in, n)
-        self._fit(ax_out, o)
+        s = self._grid(p_out, overlap, max(int(overlap.max()), 1) * 1.6,
+                       annotate=overlap if o <= 16 else None)
+        p_out["marks"].set_visible(False)
+        p_out["stamps"].set_verts(self._cells(r["taps"], s))
+        p_out["stamps"].set_visible(True)
+        p_out["pad"].set_visible(False)
         uneven = overlap.min() != overlap.max()
-        ax_out.set_title(f"output {o}×{o}: its stamp (outlined), stamps per pixel"
-                         + ("\n(uneven: a checkerboard)" if uneven else ""), fontsize=9)
+        p_out["ax"].title.set_text(f"output {o}×{o}: its stamp (outlined), stamps per pixel"
+                                   + ("\n(uneven: a checkerboard)" if uneven else ""))
 
     @staticmethod
-    def _fit(ax, n):
-        ax.set_xlim(-0.5, n - 0.5)
-        ax.set_ylim(n - 0.5, -0.5)
-
-    @staticmethod
-    def _draw_table(r, ax):
-        ax.set_axis_off()
+    def _draw_table(art, r):
         cost = r["cost"]
-        rows = [[what, mine, std] for what, mine, std in r["table"]]
         mine = cost["keras_layer"].split(" ")[0]
         if r["kind"] == "dilated":
             mine += f" d={r['dilation']}"
-        # the table as plain texts and two line collections: matplotlib's
-        # ax.table lays its cells out again on every draw (most of a redraw)
-        cells = [["", mine, "standard Conv2D"], *rows]
-        edges = np.cumsum([0.0, 0.3, 0.36, 0.34])
-        height = 0.6 / len(cells)
-        for n, row in enumerate(cells):
-            y = 0.8 - (n + 0.5) * height
-            for k, text in enumerate(row):
-                ax.text(edges[k + 1] - 0.015, y, text, ha="right", va="center",
-                        fontsize=8.5, transform=ax.transAxes)
-        ax.hlines(0.8 - height * np.arange(len(cells) + 1), 0, 1, color="black", lw=0.8,
-                  transform=ax.transAxes, clip_on=False)
-        ax.vlines(edges * 0.995, 0.2, 0.8, color="black", lw=0.8, transform=ax.transAxes,
-                  clip_on=False)
+        cells = [["", mine, "standard Conv2D"], *r["table"]]
+        for texts, row in zip(art["cells"], cells):
+            for text, value in zip(texts, row):
+                text.set_text(value)      # row names: the same text, nothing redrawn
         ratio = cost["macs"] / cost["standard"]["macs"]
         title = f"MACs: {ratio:.3g}× a standard Conv2D"
         if r["kind"] == "dilated" and ratio != 1:
             # same MACs per output pixel: a wider span leaves fewer valid outputs
             title += "\n(same per output pixel; fewer output pixels)"
-        ax.set_title(title, fontsize=9)
+        art["ax_tab"].title.set_text(title)
 
 
 def receptive_growth_figure(depth: int = 5, kernel: int = 3, fig=None):

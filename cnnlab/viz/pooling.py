@@ -217,91 +217,175 @@ class PoolingExplorer(ExplorerBase):
         return result
 
     def draw(self, result, fig) -> None:
-        from matplotlib import patches
+        """Input with windows and winners, output, backward pass.
 
-        from cnnlab.plot import image, matrix
-
-        # axes kept between updates (making three is most of a redraw), reset here
-        axes = ax_in, ax_out, ax_dx = self.panels(fig, 3)
-        for ax in axes:
-            ax.set_axis_on()
-            ax.relim()
-            ax.set_autoscale_on(True)
+        The axes and artists are made once and changed in place. Each panel
+        keeps fixed limits, a unit square in which its array is fitted
+        (:func:`_fit`), so a new pool size, stride or mode moves no axis: the
+        output, the gradient, the outlines, rings, numbers and titles are
+        animated (``ExplorerBase.animate``) and an update draws only them over
+        the kept rest. A new input (source, photo size) redraws the whole figure.
+        """
+        art = getattr(self, "_art", None)
+        if art is None or self.kept_axes(fig) is None:
+            art = self._art = self._make_artists(fig)
         x, y, dx = result["x"], result["y"], result["dx"]
         small = x.size <= 64
-        if small:
-            matrix(ax_in, x, cmap="Greys", vmin=0, vmax=x.max() * 1.6)
-        else:
-            image(ax_in, x)
+
+        # input: unanimated, touched only when it changes
+        if art["x"] is not x:
+            art["x"] = x
+            fit = art["in_fit"] = _fit(x.shape)
+            im = art["ims"][0]
+            if small:
+                self._matrix(art, 0, x, "g", fit, "Greys", 0, x.max() * 1.6)
+            else:
+                self._picture_of(art, 0, x, fit, "gray", "antialiased")
+            im.set_visible(True)
+        x0, y0, s = art["in_fit"]
         windows = result["windows"]
-        if len(windows) <= MAX_OUTLINES:
-            for n, (r, c, hh, ww) in enumerate(windows):
-                inset = 0.06 * (n % 3) if small else 0
-                ax_in.add_patch(patches.Rectangle(
-                    (c - 0.5 + inset, r - 0.5 + inset), ww - 2 * inset, hh - 2 * inset,
-                    fill=False, lw=2 if small else 1,
-                    edgecolor=WINDOW_COLORS[n % len(WINDOW_COLORS)],
-                    linestyle=WINDOW_STYLES[n % len(WINDOW_STYLES)]))
+        outlines = art["outlines"]
+        shown = windows if len(windows) <= MAX_OUTLINES else windows[:0]
+        while len(outlines) < len(shown):
+            outline = art["ax_in"].add_patch(_outline())
+            self.animate(outline)
+            outlines.append(outline)
+        for n, (outline, (r, c, hh, ww)) in enumerate(zip(outlines, shown)):
+            inset = 0.06 * (n % 3) if small else 0
+            outline.set_bounds(x0 + (c + inset) * s, y0 + (r + inset) * s,
+                               (ww - 2 * inset) * s, (hh - 2 * inset) * s)
+            outline.set_linewidth(2 if small else 1)
+            outline.set_edgecolor(WINDOW_COLORS[n % len(WINDOW_COLORS)])
+            outline.set_linestyle(WINDOW_STYLES[n % len(WINDOW_STYLES)])
+            outline.set_visible(True)
+        for outline in outlines[len(shown):]:
+            outline.set_visible(False)
         winners = result["winners"]
         rings = winners is not None and len(winners) <= 4 * MAX_OUTLINES
+        ring = art["rings"]
+        ring.set_visible(bool(rings))
         if rings:
-            ax_in.scatter(winners[:, 1], winners[:, 0], s=260 if small else 12,
-                          facecolors="none", edgecolors=RING_COLOR,
-                          linewidths=2 if small else 1)
+            ring.set_offsets(np.column_stack([x0 + (winners[:, 1] + 0.5) * s,
+                                              y0 + (winners[:, 0] + 0.5) * s]))
+            ring.set_sizes([260 if small else 12])
+            ring.set_linewidths([2 if small else 1])
+
+        # output and gradient: animated
         if y.size <= 64:
-            matrix(ax_out, y, cmap="Greys", vmin=0, vmax=max(y.max(), 1e-9) * 1.6,
-                   fmt=".3g")
+            self._matrix(art, 1, y, ".3g", _fit(y.shape), "Greys", 0,
+                         max(y.max(), 1e-9) * 1.6)
         else:
-            image(ax_out, y)
+            self._picture_of(art, 1, y, _fit(y.shape), "gray", "antialiased")
         if small:
-            matrix(ax_dx, dx, cmap="Oranges", vmin=0, vmax=max(dx.max(), 1e-9) * 1.6,
-                   fmt=".3g")
+            self._matrix(art, 2, dx, ".3g", _fit(dx.shape), "Oranges", 0,
+                         max(dx.max(), 1e-9) * 1.6)
         else:
-            ax_dx.imshow(dx, cmap="magma", interpolation="nearest")
-            ax_dx.set_axis_off()
-        for ax, a in ((ax_in, x), (ax_out, y), (ax_dx, dx)):
-            ax.set_xlim(-0.5, a.shape[1] - 0.5)   # reused axes: fit the new array
-            ax.set_ylim(a.shape[0] - 0.5, -0.5)
-        self._set_titles((ax_in, ax_out, ax_dx), result, rings)
-        # A photo without outlines can later be updated in place (see _redraw).
-        self._images = ((ax_in.images[0], ax_out.images[0], ax_dx.images[0])
-                        if _plain(result) else None)
+            self._picture_of(art, 2, dx, _fit(dx.shape), "magma", "nearest")
+        self._set_titles(art, result, rings)
 
-    def _set_titles(self, axes, result, rings):
+    def _matrix(self, art, k, a, fmt, fit, cmap, vmin, vmax):
+        """Panel ``k`` as :func:`cnnlab.plot.matrix` draws it: cells, frame, numbers."""
+        x0, y0, s = fit
+        im = art["ims"][k]
+        im.set_data(a)
+        im.set_cmap(cmap)
+        im.set_clim(vmin, vmax)
+        im.set_interpolation("nearest")
+        im.set_extent((x0, x0 + a.shape[1] * s, y0 + a.shape[0] * s, y0))
+        art["frames"][k].set_bounds(x0, y0, a.shape[1] * s, a.shape[0] * s)
+        art["frames"][k].set_visible(True)
+        texts = art["texts"][k]
+        while len(texts) < a.size:
+            text = art["axes"][k].text(0, 0, "", ha="center", va="center")
+            if k:
+                self.animate(text)
+            texts.append(text)
+        if np.all(a == np.round(a)):
+            fmt = "g"                       # whole numbers stay whole
+        elif a.shape[1] > 4:
+            fmt = ".2f"                     # more digits would overflow narrow cells
+        lo, hi = a.min(), a.max()
+        mid = (lo + hi) / 2
+        size = 9 if a.shape[1] > 6 else 10
+        for text, ((i, j), v) in zip(texts, np.ndenumerate(a)):
+            text.set_position((x0 + (j + 0.5) * s, y0 + (i + 0.5) * s))
+            text.set_text(format(v.item(), fmt))
+            text.set_fontsize(size)
+            text.set_color("white" if v > mid and hi > lo else "black")
+            text.set_visible(True)
+        for text in texts[a.size:]:
+            text.set_visible(False)
+
+    @staticmethod
+    def _picture_of(art, k, a, fit, cmap, interpolation):
+        """Panel ``k`` as a plain picture: no frame, no numbers."""
+        x0, y0, s = fit
+        im = art["ims"][k]
+        im.set_data(a)
+        im.set_cmap(cmap)
+        im.set_clim(float(a.min()), float(a.max()))
+        im.set_interpolation(interpolation)
+        im.set_extent((x0, x0 + a.shape[1] * s, y0 + a.shape[0] * s, y0))
+        art["frames"][k].set_visible(False)
+        for text in art["texts"][k]:
+            text.set_visible(False)
+
+    def _make_artists(self, fig) -> dict:
+        """Three fixed panels with empty artists; all but the input's are animated."""
+        import matplotlib.patches as patches
+
+        fig.clear()
+        axes = fig.subplots(1, 3)
+        self.keep_axes(*axes)
+        art = {"axes": axes, "ax_in": axes[0], "x": None, "ims": [], "frames": [],
+               "texts": [[], [], []], "outlines": []}
+        for k, ax in enumerate(axes):
+            art["ims"].append(ax.imshow(np.zeros((1, 1)), extent=(0, 1, 1, 0)))
+            art["frames"].append(ax.add_patch(patches.Rectangle(
+                (0, 0), 1, 1, fill=False, edgecolor="black", linewidth=0.8, clip_on=False)))
+            ax.set_xlim(0, 1)             # fixed: arrays are fitted into the square
+            ax.set_ylim(1, 0)
+            ax.set_aspect("equal")
+            ax.set_axis_off()
+            ax.set_title(" ", y=1.0)
+            if k:
+                # an opaque square under the panel: the kept picture holds the
+                # last images (drawn there too), which a smaller one must cover
+                ground = ax.add_patch(patches.Rectangle(
+                    (0, 0), 1, 1, facecolor=fig.get_facecolor(), edgecolor="none",
+                    zorder=-1))
+                self.animate(ground, art["ims"][k], art["frames"][k], ax.title)
+        art["rings"] = axes[0].scatter([], [], s=260, facecolors="none",
+                                       edgecolors=RING_COLOR, linewidths=2, zorder=4)
+        for ax in axes:                   # scatter and imshow autoscaled: fixed again
+            ax.set_xlim(0, 1)
+            ax.set_ylim(1, 0)
+        # on an axes, in figure coordinates: a figure's own animated artists
+        # are left out of every whole draw, savefig included
+        art["heading"] = axes[1].text(0.5, 0.98, "", ha="center", va="top", fontsize=10,
+                                      transform=fig.transFigure)
+        self.animate(art["rings"], axes[0].title, art["heading"])
+        return art
+
+    def _set_titles(self, art, result, rings):
         x, y = result["x"], result["y"]
-        axes[0].set_title(f"input {x.shape[0]}x{x.shape[1]}"
-                          + (" (winners ringed)" if rings else ""))
-        axes[1].set_title(f"{result['mode']} pool -> {y.shape[0]}x{y.shape[1]}")
-        axes[2].set_title("backward: where a gradient of 1s lands", fontsize=10)
-        # a figure text, not fig.suptitle: panels() removes the figure's texts
-        fig, heading = axes[0].figure, getattr(self, "_heading", None)
-        if heading is None or heading not in fig.texts:
-            heading = self._heading = fig.text(0.5, 0.98, "", ha="center", va="top",
-                                               fontsize=10)
-        heading.set_text(result["summary"])
-
-    def _redraw(self):
-        """Update the three images in place when only their data changed.
-
-        Rebuilding three axes costs most of an update; for a photo (no window
-        outlines, no rings) new data, extents and colour limits are enough.
-        """
-        old = getattr(self, "_images", None)
-        if old is None or not _plain(self.result):
-            return super()._redraw()
-
-        r = self.result
-        for img, data in zip(old, (r["x"], r["y"], r["dx"])):
-            h, w = data.shape
-            img.set_data(data)
-            img.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
-            img.set_clim(float(data.min()), float(max(data.max(), data.min() + 1e-9)))
-        self._set_titles([img.axes for img in old], r, False)
-        self._show()
+        axes = art["axes"]
+        axes[0].title.set_text(f"input {x.shape[0]}x{x.shape[1]}"
+                               + (" (winners ringed)" if rings else ""))
+        axes[1].title.set_text(f"{result['mode']} pool -> {y.shape[0]}x{y.shape[1]}")
+        axes[2].title.set_text("backward: where a gradient of 1s lands")
+        axes[2].title.set_fontsize(10)
+        art["heading"].set_text(result["summary"])
 
 
-def _plain(result) -> bool:
-    """True for a result drawn as three plain images (no outlines, no rings)."""
-    return (result["x"].size > 64 and result["y"].size > 64
-            and len(result["windows"]) > MAX_OUTLINES
-            and (result["winners"] is None or len(result["winners"]) > 4 * MAX_OUTLINES))
+def _outline():
+    """An empty window outline (placed and styled by ``PoolingExplorer.draw``)."""
+    from matplotlib.patches import Rectangle
+    return Rectangle((0, 0), 1, 1, fill=False, zorder=3.5)   # animated: above the numbers
+
+
+def _fit(shape) -> tuple[float, float, float]:
+    """Where an (M, N) array sits in a unit square, centred: left, top, cell side."""
+    m, n = shape
+    s = 1 / max(m, n)
+    return (1 - n * s) / 2, (1 - m * s) / 2, s

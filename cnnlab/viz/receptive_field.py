@@ -273,59 +273,161 @@ class ReceptiveFieldExplorer(ExplorerBase):
         return None
 
     def draw(self, result, fig) -> None:
-        from matplotlib import patches
+        """The table of layers and the fields drawn on the input.
 
+        Axes and artists are made once and changed in place. The input panel
+        keeps fixed limits, a unit square the input is scaled into, so a new
+        input size moves no axis; the grid or photo, the field squares, the
+        table's *out size* column and the titles are animated
+        (``ExplorerBase.animate``) and an update draws only them over the kept
+        rest. A new layer list changes the table and the legend, which redraws
+        the whole figure.
+        """
         rows, n = result["rows"], result["input_size"]
-        # axes kept between updates, emptied by panels() (making them is slow)
-        ax_tab, ax_img = self.panels(fig, 2, width_ratios=[1, 1],
-                                     left=0.02, right=0.84, wspace=0.12)
+        art = getattr(self, "_art", None)
+        if art is None or self.kept_axes(fig) is None:
+            art = self._art = self._make_artists(fig)
+        self._draw_table(art, result)
+
+        bg = self._background(result["background"], n)
+        art["photo"].set_visible(bg is not None)
+        if bg is not None:
+            art["photo"].set_data(bg)
+            art["photo"].set_clim(float(bg.min()), float(bg.max()))
+        grid = bg is None and n <= 64         # the pixel grid: two collections
+        ticks = np.arange(n + 1) / n
+        art["hlines"].set_segments([[(0, t), (1, t)] for t in ticks] if grid else [])
+        art["vlines"].set_segments([[(t, 0), (t, 1)] for t in ticks] if grid else [])
+        last = rows[-1]
+        unique = {}
+        for i, r in enumerate(rows):          # one square per distinct field size
+            unique[r["rf"]] = i
+        squares = art["squares"]
+        while len(squares) < len(unique):
+            square = art["ax_img"].add_patch(_square())
+            square.set_clip_box(art["clip"])
+            self.animate(square)
+            squares.append(square)
+        for square, (rf, i) in zip(squares, sorted(unique.items())):
+            side = min(rf / n, 1.06)      # larger fields: a frame just around the input
+            square.set_bounds(0.5 - side / 2, 0.5 - side / 2, side, side)
+            square.set_edgecolor(COLORS[i % len(COLORS)])
+            square.set_visible(True)
+        for square in squares[len(unique):]:
+            square.set_visible(False)
+        art["neighbour"].set_bounds(0.5 + (last["jump"] - last["rf"] / 2) / n,
+                                    0.5 - last["rf"] / (2 * n), last["rf"] / n,
+                                    last["rf"] / n)
+        labelled = sorted(unique.items())[-7:]
+        labels = tuple((f"{i + 1}: {rows[i]['layer']} ({rf})", i) for rf, i in labelled) + (
+            (f"neighbour (+{last['jump']} px)", -1),)
+        if art["legend_key"] != labels:       # a new layer list: the whole figure
+            art["legend_key"] = labels
+            from matplotlib.patches import Rectangle
+            handles = [Rectangle((0, 0), 1, 1, fill=False, lw=2,
+                                 edgecolor=COLORS[i % len(COLORS)]) if i >= 0 else
+                       Rectangle((0, 0), 1, 1, fill=False, lw=1.2, ls="--", edgecolor="k")
+                       for _, i in labels]
+            art["ax_img"].legend(handles, [label for label, _ in labels], fontsize=9,
+                                 loc="upper left", bbox_to_anchor=(1.07, 1), frameon=False)
+        note = " (larger than the input!)" if last["rf"] > n else ""
+        art["ax_img"].title.set_text(f"fields on a {n}x{n} input{note}")
+
+    def _make_artists(self, fig) -> dict:
+        import matplotlib.patches as patches
+        from matplotlib.collections import LineCollection
+        from matplotlib.transforms import Bbox, TransformedBbox
+
+        fig.clear()
+        ax_tab, ax_img = fig.subplots(1, 2)
+        fig.subplots_adjust(left=0.02, right=0.8, wspace=0.12)
+        self.keep_axes(ax_tab, ax_img)
         ax_tab.set_axis_off()
+        ax_tab.set_title(" ", fontsize=9, y=1.0)
+        # the table as plain texts and two line collections, made for the
+        # largest table shown (12 layers and a "…" row) and filled per update
+        table = {"texts": [[ax_tab.text(0, 0, "", ha="center", va="center", fontsize=9,
+                                        transform=ax_tab.transAxes) for _ in COLUMNS]
+                           for _ in range(14)],
+                 "lines": ax_tab.add_collection(LineCollection(
+                     [], colors="black", linewidths=0.8, transform=ax_tab.transAxes,
+                     clip_on=False),
+                     autolim=False),
+                 "key": None}
+        photo = ax_img.imshow(np.zeros((1, 1)), cmap="gray", extent=(0, 1, 1, 0))
+        ground = ax_img.add_patch(patches.Rectangle((0, 0), 1, 1, facecolor="white",
+                                                    edgecolor="none", zorder=-1))
+        hlines = ax_img.add_collection(LineCollection([], colors="0.88", linewidths=0.5),
+                                       autolim=False)
+        vlines = ax_img.add_collection(LineCollection([], colors="0.88", linewidths=0.5),
+                                       autolim=False)
+        # fields larger than the input: a frame just past its edge (clipped there)
+        clip = TransformedBbox(Bbox([[-0.04, -0.04], [1.04, 1.04]]), ax_img.transAxes)
+        neighbour = ax_img.add_patch(patches.Rectangle(
+            (0, 0), 1, 1, fill=False, lw=1.2, ls="--", edgecolor="k", zorder=2.5))
+        neighbour.set_clip_box(clip)
+        ax_img.set_xlim(0, 1)             # fixed: the input is scaled into the square
+        ax_img.set_ylim(1, 0)
+        ax_img.set_aspect("equal")
+        # no tick labels: the title gives the input's size, the grid its pixels
+        ax_img.set_xticks([])
+        ax_img.set_yticks([])
+        # the frame as an animated patch: the ground (which hides a photo shown
+        # before) is drawn over everything unanimated, the spines included
+        ax_img.spines[:].set_visible(False)
+        frame = ax_img.add_patch(patches.Rectangle((0, 0), 1, 1, fill=False, lw=0.8,
+                                                   edgecolor="black", clip_on=False,
+                                                   zorder=2.4))
+        ax_img.set_title(" ", fontsize=9, y=1.0, pad=12)   # above the frames past the edge
+        self.animate(ground, photo, hlines, vlines, frame, neighbour, ax_img.title, ax_tab.title,
+                     *(row[2] for row in table["texts"]))
+        return {"ax_tab": ax_tab, "ax_img": ax_img, "table": table, "photo": photo,
+                "hlines": hlines, "vlines": vlines, "neighbour": neighbour, "squares": [],
+                "legend_key": None, "clip": clip}
+
+    @staticmethod
+    def _draw_table(art, result):
+        """Fill the table; only the *out size* column and the title change with the input."""
+        rows, table = result["rows"], art["table"]
         shown = set(range(len(rows)) if len(rows) <= 12
                     else [*range(5), *range(len(rows) - 6, len(rows))])
         cells = [[str(i + 1), r["layer"], str(r["size"]), str(r["rf"]), str(r["jump"])]
                  for i, r in enumerate(rows) if i in shown]
         if len(rows) > len(shown):
             cells.insert(5, ["…", "…", "…", "…", "…"])
-        table = ax_tab.table(cellText=cells, loc="upper center", cellLoc="center",
-                             colLabels=["#", "layer", "out size", "field", "jump"])
-        table.auto_set_font_size(False)
-        table.set_fontsize(8.5)
-        table.scale(1, 1.25)
+        cells.insert(0, list(COLUMNS))
+        key = tuple(tuple(c[:2] + c[3:]) for c in cells)
+        height = 0.065
+        if table["key"] != key:           # a new layer list: the whole figure
+            table["key"] = key
+            edges = np.cumsum([0.0, *COLUMN_WIDTHS])
+            bottom = 1 - height * len(cells)
+            table["lines"].set_segments(
+                [[(0, 1 - height * k), (1, 1 - height * k)] for k in range(len(cells) + 1)]
+                + [[(e, bottom), (e, 1)] for e in edges])
+            for n, texts in enumerate(table["texts"]):
+                for k, text in enumerate(texts):
+                    text.set_position(((edges[k] + edges[k + 1]) / 2, 1 - (n + 0.5) * height))
+                    text.set_visible(n < len(cells))
+        for texts, row in zip(table["texts"], cells):
+            for text, value in zip(texts, row):
+                text.set_text(value)
         last = rows[-1]
-        ax_tab.set_title(f"after {len(rows)} layers ({result['padding']} padding): each output\n"
-                         f"sees {last['rf']}x{last['rf']} input pixels; neighbours are "
-                         f"{last['jump']} px apart", fontsize=9, y=1.0)
+        art["ax_tab"].title.set_text(
+            f"after {len(rows)} layers ({result['padding']} padding): each output\n"
+            f"sees {last['rf']}x{last['rf']} input pixels; neighbours are "
+            f"{last['jump']} px apart")
 
-        bg = self._background(result["background"], n)
-        if bg is not None:
-            ax_img.imshow(bg, cmap="gray", extent=(0, n, n, 0))
-        else:
-            ax_img.set_facecolor("white")
-            if n <= 64:       # the pixel grid: two collections, not 2(n + 1) lines
-                ax_img.hlines(np.arange(n + 1), 0, n, color="0.88", lw=0.5)
-                ax_img.vlines(np.arange(n + 1), 0, n, color="0.88", lw=0.5)
-        colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple",
-                  "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
-        centre = n / 2
-        unique = {}
-        for i, r in enumerate(rows):          # one square per distinct field size
-            unique[r["rf"]] = i
-        labelled = sorted(unique.items())[-7:]
-        for rf, i in sorted(unique.items()):
-            label = f"{i + 1}: {rows[i]['layer']} ({rf})" if (rf, i) in labelled else None
-            ax_img.add_patch(patches.Rectangle((centre - rf / 2, centre - rf / 2), rf, rf,
-                                               fill=False, lw=2, clip_on=False,
-                                               edgecolor=colors[i % len(colors)],
-                                               label=label))
-        ax_img.add_patch(patches.Rectangle(
-            (centre - last["rf"] / 2 + last["jump"], centre - last["rf"] / 2), last["rf"],
-            last["rf"], fill=False, lw=1.2, ls="--", edgecolor="k", clip_on=False,
-            label=f"neighbour (+{last['jump']} px)"))
-        ax_img.set_xlim(0, n)
-        ax_img.set_ylim(n, 0)
-        ax_img.set_aspect("equal")
-        ax_img.set_xticks([0, n])
-        ax_img.set_yticks([0, n])
-        ax_img.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
-        note = " (larger than the input!)" if last["rf"] > n else ""
-        ax_img.set_title(f"fields on a {n}x{n} input{note}", fontsize=9, y=1.0)
+
+#: columns of the table, and their widths (fractions of the panel)
+COLUMNS = ("#", "layer", "out size", "field", "jump")
+COLUMN_WIDTHS = (0.1, 0.3, 0.2, 0.2, 0.2)
+#: colours of the field squares, by layer
+COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown",
+          "tab:pink", "tab:olive", "tab:cyan")
+
+
+def _square():
+    """An empty field square (placed and coloured by ``ReceptiveFieldExplorer.draw``)."""
+    from matplotlib.patches import Rectangle
+    return Rectangle((0, 0), 1, 1, fill=False, lw=2, zorder=2)
