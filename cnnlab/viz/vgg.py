@@ -198,33 +198,88 @@ class VGGExplorer(ExplorerBase):
             self.table.value = layer_table_html(self.result["rows"]) if self.result else ""
 
     def draw(self, result: dict, fig) -> None:
-        # axes kept between updates (ExplorerBase.panels): making them was half the time
-        ax1, ax2 = self.panels(fig, 2, width_ratios=[2.3, 1], left=0.01, right=0.98,
-                               bottom=0.12, top=0.9, wspace=0.15)
-        ax2.containers.clear()      # the last draw's bars (panels() removed their patches)
-        title = (f"VGG {result['config']}: {result['weight_layers']} weight layers, "
-                 f"{result['params'] / 1e6:.1f} M parameters, "
-                 f"{result['macs'] / 1e9:.2f} G MACs (paper at 224 px: "
-                 f"{result['paper_millions']} M)")
-        draw_vgg_diagram(ax1, result["rows"], title)
+        """Diagram, title and share bars; made once, then changed in place.
+
+        The axes are made on the first draw. The diagram is drawn again only
+        when its boxes change (configuration, width, FC layers): moving the
+        input size changes only the title and the bars, which are animated
+        (:meth:`~cnnlab.viz.base.ExplorerBase.animate`), so that picture is the
+        kept rest with those drawn over it.
+        """
+        art = getattr(self, "_art", None)
+        if art is None or self.kept_axes(fig) is None:
+            art = self._art = self._make_axes(fig)
+        ax1, ax2 = art["axes"]
+        rows = result["rows"]
+        key = _diagram_key(rows)
+        if key != art["diagram"]:
+            for artist in [*ax1.patches, *ax1.texts]:
+                artist.remove()
+            if ax1.get_legend() is not None:
+                ax1.get_legend().remove()
+            draw_vgg_diagram(ax1, rows)
+            art["diagram"] = key
+        art["title"].set_text(
+            f"VGG {result['config']}: {result['weight_layers']} weight layers, "
+            f"{result['params'] / 1e6:.1f} M parameters, "
+            f"{result['macs'] / 1e9:.2f} G MACs (paper at 224 px: "
+            f"{result['paper_millions']} M)")
         stages = result["stages"]
         labels = [str(s["block"]) for s in stages]
         params = np.array([s["params"] for s in stages], float)
         macs = np.array([s["macs"] for s in stages], float)
-        y = np.arange(len(stages))
-        ax2.barh(y - 0.2, 100 * params / max(params.sum(), 1), 0.4, label="parameters",
-                 color=COLOURS["dense"], edgecolor="black", linewidth=0.4, hatch="\\\\")
-        ax2.barh(y + 0.2, 100 * macs / max(macs.sum(), 1), 0.4, label="MACs",
-                 color=COLOURS["conv"], edgecolor="black", linewidth=0.4, hatch="//")
-        ax2.set_yticks(y, labels)
-        ax2.set_ylim(len(stages) - 0.5, -0.5)      # block 1 on top
+        shares = (100 * params / max(params.sum(), 1), 100 * macs / max(macs.sum(), 1))
+        if labels != art["labels"]:
+            for bar in art["bars"]:
+                bar.remove()                # and no longer drawn: it left the figure
+            y = np.arange(len(stages))
+            art["bars"] = []
+            for offset, (kind, hatch) in zip((-0.2, 0.2), (("dense", "\\\\"), ("conv", "//"))):
+                art["bars"] += ax2.barh(y + offset, np.zeros(len(y)), 0.4,
+                                        color=COLOURS[kind], edgecolor="black",
+                                        linewidth=0.4, hatch=hatch).patches
+            ax2.containers.clear()          # the bars are kept in art["bars"]
+            self.animate(*art["bars"])
+            ax2.set_yticks(y, labels)
+            ax2.set_ylim(len(stages) - 0.5, -0.5)      # block 1 on top
+            art["labels"] = labels
+        for bar, width in zip(art["bars"], np.concatenate(shares)):
+            bar.set_width(width)
+
+    def _make_axes(self, fig) -> dict:
+        """The two axes with what never changes: limits, ticks, labels, legend."""
+        from matplotlib.patches import Patch
+
+        fig.clear()
+        ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.3, 1]})
+        fig.subplots_adjust(left=0.01, right=0.98, bottom=0.12, top=0.9, wspace=0.15)
+        self.keep_axes(ax1, ax2)
+        title = ax1.set_title("", fontsize=10)
+        self.animate(title)
         ax2.set_xlim(0, 100)
         ax2.set_xticks(range(0, 101, 20), [str(t) for t in range(0, 101, 20)])  # fixed text
         ax2.set_xlabel("share of the total (%)")
         ax2.set_ylabel("block")
-        # upper right: the early blocks' shares stay small there (the dense
-        # layers' parameters, bottom row, were hidden by a lower-right legend)
-        ax2.legend(fontsize=9, loc="upper right")
+        # above the axes: no bar (the dense layers' parameters reach 90 %) is
+        # ever hidden, and the bars, drawn over the kept picture, never cover it
+        ax2.legend(handles=[
+            Patch(facecolor=COLOURS["dense"], edgecolor="black", linewidth=0.4,
+                  hatch="\\\\", label="parameters"),
+            Patch(facecolor=COLOURS["conv"], edgecolor="black", linewidth=0.4,
+                  hatch="//", label="MACs")], fontsize=9, ncol=2, loc="lower center",
+            bbox_to_anchor=(0.5, 1.0), frameon=False, borderaxespad=0.2)
+        # the bars start on the left spine: drawn after them, as in a whole redraw
+        self.animate(ax2.spines["left"])
+        return {"axes": (ax1, ax2), "title": title, "diagram": None, "labels": None,
+                "bars": []}
+
+
+def _diagram_key(rows: list[dict]) -> tuple:
+    """What :func:`draw_vgg_diagram` draws of ``rows``: equal keys, equal diagrams."""
+    first = rows[0]["output_shape"][0] if rows else 1
+    return tuple((r["kind"], r["block"], r["kernel"], r["units"], r["name"],
+                  None if r["kind"] == "dense" else r["output_shape"][0] / first)
+                 for r in rows if r["kind"] != "flatten")
 
 
 def _as_model_input(image, shape) -> np.ndarray:
