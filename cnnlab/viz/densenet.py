@@ -22,6 +22,7 @@ import numpy as np
 
 from cnnlab.arith.densenet import (DENSENET_BLOCKS, RESNET_BLOCKS, densenet_cost,
                                    densenet_params, resnet_params)
+from cnnlab.viz._limits import round_up, set_lim
 from cnnlab.viz.base import ExplorerBase
 
 #: Keras reference networks for the comparison panel (name -> parameters)
@@ -47,20 +48,6 @@ def parse_blocks(text: str) -> tuple:
         raise ValueError("`blocks` must be 1 to 5 whole numbers >= 1 separated by commas, "
                          f"e.g. 6, 12, 24, 16. Received: blocks={text!r}.")
     return blocks
-
-
-def _round_up(value: float) -> float:
-    """The smallest of 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ⁿ that is >= ``value`` (> 0)."""
-    scale = 10.0 ** np.floor(np.log10(value))
-    return next(m * scale for m in (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
-                if m * scale >= value)
-
-
-def _set_lim(art: dict, setter, limits: tuple) -> None:
-    """Call ``setter(*limits)`` (an axes' set_xlim/set_ylim) only if ``limits`` changed."""
-    if art["limits"].get(setter) != limits:
-        setter(*limits)
-        art["limits"][setter] = limits
 
 
 class GrowthRateExplorer(ExplorerBase):
@@ -146,8 +133,8 @@ class GrowthRateExplorer(ExplorerBase):
         # limits change only when they must (set_xlim/set_ylim mark the figure
         # for a whole redraw): the top is a round number that most slider
         # steps stay under
-        y_top = _round_up(max(values) * 1.12) if values else 1
-        _set_lim(art, ax.set_ylim, (0, y_top))
+        y_top = round_up(max(values) * 1.12) if values else 1
+        set_lim(ax, y=(0, y_top))
         tops = [(i, c) for i, c in enumerate(values)
                 if i + 1 == len(labels) or labels[i + 1] != labels[i]]
         while len(art["tops"]) < len(tops):     # at most 2 per block: a few texts, kept
@@ -167,7 +154,7 @@ class GrowthRateExplorer(ExplorerBase):
             ann.set_verticalalignment("top" if below else "bottom")
         for ann in art["tops"][len(tops):]:
             ann.set_visible(False)
-        _set_lim(art, ax.set_xlim, (-0.5, max(len(values) - 0.5, 0.5)))
+        set_lim(ax, x=(-0.5, max(len(values) - 0.5, 0.5)))
         art["title"].set_text(
             f"{result['params']:,} parameters · {result['connections']:,} direct "
             f"connections\nconcatenations {result['concat_mb']:.1f} MB "
@@ -176,7 +163,7 @@ class GrowthRateExplorer(ExplorerBase):
         art["bars"][0].set_width(params[0])
         art["bar_labels"][0].set_x(params[0])           # the references' labels stay
         art["bar_labels"][0].set_text(f" {params[0]:.1f}")
-        _set_lim(art, ax2.set_xlim, (0, params.max() * 1.25))
+        set_lim(ax2, x=(0, params.max() * 1.25))
 
     def _make_artists(self, fig) -> dict:
         """Axes, labels, the comparison bars and empty line/markers, once."""
@@ -211,4 +198,4 @@ class GrowthRateExplorer(ExplorerBase):
         self.animate(step, marks, title, bars[0], bar_labels[0], ax.spines["left"],
                      ax.spines["bottom"], ax2.spines["left"])
         return {"axes": (ax, ax2), "step": step, "marks": marks, "tops": [],
-                "title": title, "bars": bars, "bar_labels": bar_labels, "limits": {}}
+                "title": title, "bars": bars, "bar_labels": bar_labels}
