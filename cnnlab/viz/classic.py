@@ -338,6 +338,18 @@ class ClassicNetworksExplorer(ExplorerBase):
             art = self._build(fig)
         ax = art["ax"]
         points = result["points"]
+        picked = {p["name"]: p for p in points}.get(result["pick"]["name"]) \
+            if result["pick"] else None
+        # the ring is animated: picking another network draws only it over the
+        # kept picture. The rest is set only when it changes (setters mark the
+        # figure stale, i.e. for a whole redraw, even with the same values).
+        art["ring"].set_offsets(np.array([[picked["x"], picked["y"]]] if picked else [],
+                                         dtype=float).reshape(-1, 2))
+        key = (tuple(tuple(sorted(p.items())) for p in points), result["xlabel"],
+               result["title"], result["human"], bool(result["missing"]), result["summary"])
+        if key == art.get("key"):
+            return
+        art["key"] = key
         for ensemble, dots in art["dots"].items():
             group = [p for p in points if p["ensemble"] == ensemble]
             colour = STYLE[ensemble][0]
@@ -351,9 +363,6 @@ class ClassicNetworksExplorer(ExplorerBase):
             if p is not None:
                 label.set_position((p["x"], p["y"]))
                 label.set_text(f"{name} ({p['year']})")
-        picked = shown.get(result["pick"]["name"]) if result["pick"] else None
-        art["ring"].set_offsets(np.array([[picked["x"], picked["y"]]] if picked else [],
-                                         dtype=float).reshape(-1, 2))
         xs = [p["x"] for p in points]
         ax.set_xlim(min(xs) / 2.5, max(xs) * 4)
         ax.set_ylim(0, max(max(p["y"] for p in points), result["human"]) * 1.15 + 0.5)
@@ -394,6 +403,7 @@ class ClassicNetworksExplorer(ExplorerBase):
             for row in self.rows}
         ring = ax.scatter([], [], s=380, facecolors="none", edgecolors="crimson",
                           linewidths=1.8, zorder=4)
+        self.animate(ring)
         ax.set_xscale("log")
         plain_log_ticks(ax.xaxis)
         human = ax.axhline(5.0, ls="--", color="#777", lw=1.2, zorder=1)
