@@ -369,49 +369,83 @@ class FeatureMapExplorer(ExplorerBase):
                 "shape": act.shape}
 
     def draw(self, result: dict, fig) -> None:
+        """The input and a mosaic of the maps; made once, then changed in place.
+
+        The mosaic is one opaque RGBA image made at the size of its box on the
+        picture (each map scaled by pixel repetition, white between the maps),
+        so drawing it copies pixels instead of resampling a large masked array,
+        and the axes never change: the image, the channel numbers and the
+        title are animated and an update draws only them over the kept picture.
+        """
+        art = getattr(self, "_art", None)
+        if art is None or self.kept_axes(fig) is None:
+            art = self._art = self._make_axes(fig)
+        key = (result["layer"], tuple(result["channels"]))
+        if key == art["key"]:
+            return
+        art["key"] = key
         maps = result["maps"]
         h, w, n = maps.shape
         ncols = min(8, n)
         nrows = int(np.ceil(n / ncols))
-        mosaic = np.full((nrows * (h + 1) - 1, ncols * (w + 1) - 1), np.nan)
+        box_w, box_h = art["box"]
+        gap = 2
+        # the largest scale at which every map fits, square pixels, >= 1 pixel
+        scale = min((box_w - gap * (ncols - 1)) / (ncols * w),
+                    (box_h - gap * (nrows - 1)) / (nrows * h))
+        ch, cw = max(1, int(h * scale)), max(1, int(w * scale))
+        rows, cols = (np.arange(ch) * h) // ch, (np.arange(cw) * w) // cw
+        left = max(0, (box_w - (ncols * (cw + gap) - gap)) // 2)   # centred across
+        mosaic = np.full((box_h, box_w, 4), 255, np.uint8)          # white, opaque
+        corners = []                   # each map's top-left pixel, in the box's 0..1
         for i in range(n):
             m = maps[..., i]
             lo, hi = float(m.min()), float(m.max())
-            r, c = (i // ncols) * (h + 1), (i % ncols) * (w + 1)
-            mosaic[r:r + h, c:c + w] = (m - lo) / (hi - lo) if hi > lo else 0.0
-        art = getattr(self, "_art", None)
-        if art is None or art["fig"] is not fig or fig.axes != art["axes"]:
-            # made once: the axes, the input image, the mosaic image; later draws
-            # change their data (re-making them was a third of an update)
-            fig.clear()
-            ax_in, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 3.2]})
-            fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05)
-            img = self.image
-            ax_in.imshow(img[..., 0] if img.shape[-1] == 1 else img,
-                         cmap="gray" if img.shape[-1] == 1 else None)
-            ax_in.set_title("input", fontsize=9)
-            for a in (ax_in, ax):
-                a.axis("off")
-            art = self._art = {
-                "fig": fig, "axes": [ax_in, ax], "labels": [],
-                "maps": ax.imshow(mosaic, cmap="viridis", vmin=0, vmax=1,
-                                  interpolation="nearest"),
-                "title": ax.set_title("", fontsize=9)}
-            self.keep_axes(ax_in, ax)
-        ax = art["axes"][1]
+            v = (m - lo) / (hi - lo) if hi > lo else np.zeros_like(m)
+            r, c = (i // ncols) * (ch + gap), left + (i % ncols) * (cw + gap)
+            index = np.clip((v[rows][:, cols] * 256).astype(int), 0, 255)
+            mosaic[r:r + ch, c:c + cw] = art["lut"][index]
+            corners.append((c / box_w, r / box_h))
         art["maps"].set_data(mosaic)
-        art["maps"].set_extent((-0.5, mosaic.shape[1] - 0.5, mosaic.shape[0] - 0.5, -0.5))
-        ax.set_xlim(-0.5, mosaic.shape[1] - 0.5)
-        ax.set_ylim(mosaic.shape[0] - 0.5, -0.5)
         labels = art["labels"]
         shown = result["channels"] if h >= 6 else []
         while len(labels) < len(shown):          # text artists reused, made when needed
-            labels.append(ax.text(0, 0, "", fontsize=9, color="white", va="top"))
+            labels.append(art["axes"][1].text(0, 0, "", fontsize=9, color="white",
+                                              va="top"))
+            self.animate(labels[-1])
         for i, label in enumerate(labels):
             label.set_visible(i < len(shown))
             if i < len(shown):
-                label.set_position(((i % ncols) * (w + 1), (i // ncols) * (h + 1)))
+                label.set_position(corners[i])
                 label.set_text(f"#{shown[i]}")
         c_total = result["shape"][-1]
         art["title"].set_text(f"{result['layer']}: {h}×{w}×{c_total}, the {n} most active "
                               "channels (each scaled to its own range)")
+
+    def _make_axes(self, fig) -> dict:
+        """The input image, and a fixed box for the mosaic with its title."""
+        import matplotlib
+
+        fig.clear()
+        ax_in, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 3.2]})
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05)
+        self.keep_axes(ax_in, ax)
+        img = self.image
+        ax_in.imshow(img[..., 0] if img.shape[-1] == 1 else img,
+                     cmap="gray" if img.shape[-1] == 1 else None)
+        ax_in.set_anchor("N")                   # level with the mosaic's top
+        ax_in.set_title("input", fontsize=9)
+        for a in (ax_in, ax):
+            a.axis("off")
+        box = ax.get_position()
+        width, height = fig.get_size_inches() * fig.dpi
+        size = (int(box.width * width), int(box.height * height))
+        maps = ax.imshow(np.full((size[1], size[0], 4), 255, np.uint8), aspect="auto",
+                         interpolation="nearest", extent=(0, 1, 1, 0))
+        ax.set_xlim(0, 1)
+        ax.set_ylim(1, 0)
+        title = ax.set_title("", fontsize=9)
+        self.animate(maps, title)
+        lut = (matplotlib.colormaps["viridis"](np.arange(256)) * 255).round().astype(np.uint8)
+        return {"axes": [ax_in, ax], "maps": maps, "title": title, "labels": [],
+                "key": None, "box": size, "lut": lut}
