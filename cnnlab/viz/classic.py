@@ -39,6 +39,7 @@ import html
 
 from cnnlab._display import html_table
 from cnnlab._validate import check_choice
+from cnnlab.viz._limits import set_lim
 from cnnlab.viz.base import ExplorerBase
 
 #: the two x axes: key -> axis label
@@ -338,6 +339,19 @@ class ClassicNetworksExplorer(ExplorerBase):
             art = self._build(fig)
         ax = art["ax"]
         points = result["points"]
+        picked = {p["name"]: p for p in points}.get(result["pick"]["name"]) \
+            if result["pick"] else None
+        # the points, their names, the ring and the summary are
+        # animated: an update draws them over the kept picture of the rest,
+        # which is set only when it changes (setters mark the figure stale,
+        # i.e. for a whole redraw, even with the same values)
+        art["ring"].set_offsets(np.array([[picked["x"], picked["y"]]] if picked else [],
+                                         dtype=float).reshape(-1, 2))
+        key = (tuple(tuple(sorted(p.items())) for p in points), result["xlabel"],
+               result["title"], result["human"], bool(result["missing"]), result["summary"])
+        if key == art.get("key"):
+            return
+        art["key"] = key
         for ensemble, dots in art["dots"].items():
             group = [p for p in points if p["ensemble"] == ensemble]
             colour = STYLE[ensemble][0]
@@ -351,23 +365,32 @@ class ClassicNetworksExplorer(ExplorerBase):
             if p is not None:
                 label.set_position((p["x"], p["y"]))
                 label.set_text(f"{name} ({p['year']})")
-        picked = shown.get(result["pick"]["name"]) if result["pick"] else None
-        art["ring"].set_offsets(np.array([[picked["x"], picked["y"]]] if picked else [],
-                                         dtype=float).reshape(-1, 2))
+        art["summary"].set_text(result["summary"])
+        # limits change only when the extreme networks do. The top 30 % of the
+        # axes hold no point or name: the legend sits there, and the animated
+        # points, drawn over the kept picture, must never cover it
         xs = [p["x"] for p in points]
-        ax.set_xlim(min(xs) / 2.5, max(xs) * 4)
-        ax.set_ylim(0, max(max(p["y"] for p in points), result["human"]) * 1.15 + 0.5)
-        art["human"].set_ydata([result["human"]] * 2)
-        art["human_label"].set_position((0.01, result["human"]))
-        art["human_label"].set_text(f"human ≈ {result['human']:g} % (Russakovsky et al. 2015)")
-        ax.set_xlabel(result["xlabel"])
-        ax.set_title(result["title"], fontsize=10)
+        set_lim(ax, x=(min(xs) / 2.5, max(xs) * 4),
+                y=(0, max(max(p["y"] for p in points), result["human"]) * 1.4 + 0.5))
+        if art.get("human_at") != result["human"]:
+            art["human"].set_ydata([result["human"]] * 2)
+            art["human_label"].set_position((0.01, result["human"]))
+            art["human_label"].set_text(
+                f"human ≈ {result['human']:g} % (Russakovsky et al. 2015)")
+            art["human_at"] = result["human"]
+        if ax.get_xlabel() != result["xlabel"]:
+            ax.set_xlabel(result["xlabel"])
+        if ax.get_title() != result["title"]:
+            ax.set_title(result["title"], fontsize=10)
         art["hollow"].set_visible(bool(result["missing"]))
         if bool(result["missing"]) != art["legend_hollow"]:
-            handles = art["handles"] + ([art["hollow"]] if result["missing"] else [])
-            ax.legend(handles=handles, fontsize=8, loc="upper right")
-            art["legend_hollow"] = bool(result["missing"])
-        art["summary"].set_text(result["summary"])
+            self._legend(art, bool(result["missing"]))
+
+    def _legend(self, art: dict, hollow: bool) -> None:
+        """The legend, upper right, above every point (the y limit leaves room)."""
+        handles = art["handles"] + ([art["hollow"]] if hollow else [])
+        art["ax"].legend(handles=handles, fontsize=8, loc="upper right")
+        art["legend_hollow"] = hollow
 
     def _build(self, fig) -> dict:
         """The axes and every artist :meth:`draw` updates (hidden until used)."""
@@ -394,10 +417,11 @@ class ClassicNetworksExplorer(ExplorerBase):
             for row in self.rows}
         ring = ax.scatter([], [], s=380, facecolors="none", edgecolors="crimson",
                           linewidths=1.8, zorder=4)
+        self.animate(ring)
         ax.set_xscale("log")
         plain_log_ticks(ax.xaxis)
         human = ax.axhline(5.0, ls="--", color="#777", lw=1.2, zorder=1)
-        human_label = ax.text(0.01, 5.0, "", fontsize=8, color="#555",
+        human_label = ax.text(0.01, 5.0, "", fontsize=8, color="#555", zorder=2.9,
                               transform=offset_copy(ax.get_yaxis_transform(), fig, 0, 3,
                                                     units="points"))
         ax.set_ylabel("ImageNet top-5 error (%)")
@@ -409,11 +433,14 @@ class ClassicNetworksExplorer(ExplorerBase):
                           label="single model, validation set")]
         hollow = Line2D([], [], ls="", marker="o", markerfacecolor="white", color="#555",
                         label="paper states no figure: cnnlab's")
-        ax.legend(handles=handles, fontsize=8, loc="upper right")
-        summary = fig.text(0.01, 0.01, "", fontsize=8, va="bottom")
+        # at the figure's foot, but an axes' text: savefig leaves animated
+        # figure texts out (figure_png, static views)
+        summary = ax.text(0.01, 0.01, "", fontsize=8, va="bottom", transform=fig.transFigure)
+        self.animate(*dots.values(), *labels.values(), summary)
         self._art = {"ax": ax, "dots": dots, "labels": labels, "ring": ring,
                      "human": human, "human_label": human_label, "handles": handles,
                      "hollow": hollow, "legend_hollow": False, "summary": summary}
+        self._legend(self._art, False)
         return self._art
 
 

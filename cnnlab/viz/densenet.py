@@ -22,6 +22,7 @@ import numpy as np
 
 from cnnlab.arith.densenet import (DENSENET_BLOCKS, RESNET_BLOCKS, densenet_cost,
                                    densenet_params, resnet_params)
+from cnnlab.viz._limits import round_up, set_lim
 from cnnlab.viz.base import ExplorerBase
 
 #: Keras reference networks for the comparison panel (name -> parameters)
@@ -115,6 +116,8 @@ class GrowthRateExplorer(ExplorerBase):
         Moving a control changes the line, markers, labels and the first bar in
         place (making axes, bars and hatches is most of a redraw's time); a
         figure that does not hold this widget's axes gets them drawn afresh.
+        Those artists are animated and the limits move only when the network
+        outgrows them, so most updates draw only them over the kept picture.
         """
         art = getattr(self, "_art", None)
         if art is None or fig.axes != list(art["axes"]):
@@ -126,31 +129,41 @@ class GrowthRateExplorer(ExplorerBase):
         ends = [(i, c) for i, (label, c) in enumerate(result["trace"])
                 if label.startswith(("transition", "stem"))]
         art["marks"].set_data([i for i, _ in ends], [c for _, c in ends])
+        # head room so the top label (e.g. 1024) is never clipped by the frame;
+        # limits change only when they must (set_xlim/set_ylim mark the figure
+        # for a whole redraw): the top is a round number that most slider
+        # steps stay under
+        y_top = round_up(max(values) * 1.12) if values else 1
+        set_lim(ax, y=(0, y_top))
         tops = [(i, c) for i, c in enumerate(values)
                 if i + 1 == len(labels) or labels[i + 1] != labels[i]]
         while len(art["tops"]) < len(tops):     # at most 2 per block: a few texts, kept
             art["tops"].append(ax.annotate("", (0, 0), textcoords="offset points",
                                            xytext=(0, 4), fontsize=9, ha="center",
-                                           clip_on=False))
+                                           va="bottom", clip_on=False))
+            self.animate(art["tops"][-1])
         for ann, top in zip(art["tops"], tops):
             ann.xy = top
             ann.set_text(f"{top[1]}")
             ann.set_visible(True)
+            # a transition's count under its marker: with θ near 1 it is
+            # close to the block's last count, whose label is above the line
+            # (and above it when that would reach the x axis)
+            below = labels[top[0]].startswith("transition") and top[1] > 0.15 * y_top
+            ann.xyann = (0, -7 if below else 4)
+            ann.set_verticalalignment("top" if below else "bottom")
         for ann in art["tops"][len(tops):]:
             ann.set_visible(False)
-        # head room so the top label (e.g. 1024) is never clipped by the frame
-        ax.set_ylim(0, max(values) * 1.18 if values else 1)
-        ax.set_xlim(-0.5, max(len(values) - 0.5, 0.5))
+        set_lim(ax, x=(-0.5, max(len(values) - 0.5, 0.5)))
         art["title"].set_text(
             f"{result['params']:,} parameters · {result['connections']:,} direct "
             f"connections\nconcatenations {result['concat_mb']:.1f} MB "
             f"(maps once: {result['unique_mb']:.1f} MB)")
         params = np.array(list(result["compare"].values())) / 1e6
         art["bars"][0].set_width(params[0])
-        for text, p in zip(art["bar_labels"], params):
-            text.set_x(p)
-            text.set_text(f" {p:.1f}")
-        ax2.set_xlim(0, params.max() * 1.25)
+        art["bar_labels"][0].set_x(params[0])           # the references' labels stay
+        art["bar_labels"][0].set_text(f" {params[0]:.1f}")
+        set_lim(ax2, x=(0, params.max() * 1.25))
 
     def _make_artists(self, fig) -> dict:
         """Axes, labels, the comparison bars and empty line/markers, once."""
@@ -172,12 +185,17 @@ class GrowthRateExplorer(ExplorerBase):
         bars = ax2.barh(names, params, color=colors, edgecolor="black", linewidth=0.4)
         for bar, hatch in zip(bars, hatches):
             bar.set_hatch(hatch)
-        bar_labels = [ax2.text(p, i, "", va="center", fontsize=9)
+        bar_labels = [ax2.text(p, i, f" {p:.1f}", va="center", fontsize=9)
                       for i, p in enumerate(params)]
         ax2.invert_yaxis()
         ax2.set_xlabel("million parameters (Keras)")
         ax2.tick_params(labelsize=9)
         ax2.set_title("DenseNets vs ResNets", fontsize=9, y=1.0)
         fig.subplots_adjust(left=0.07, right=0.97, bottom=0.14, top=0.84, wspace=0.45)
+        # what a control changes is drawn over the kept rest of the picture
+        # (ExplorerBase.animate), with the spines the line, markers and the
+        # first bar may touch, which a whole redraw draws over them
+        self.animate(step, marks, title, bars[0], bar_labels[0], ax.spines["left"],
+                     ax.spines["bottom"], ax2.spines["left"])
         return {"axes": (ax, ax2), "step": step, "marks": marks, "tops": [],
                 "title": title, "bars": bars, "bar_labels": bar_labels}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab.arith.inception import BRANCHES, GOOGLENET_MODULES, inception_cost
+from cnnlab.viz._limits import keep_or_round_up, set_lim
 from cnnlab.viz.base import ExplorerBase
 
 WIDTHS = ("f1", "f3_reduce", "f3", "f5_reduce", "f5", "pool_proj")
@@ -102,7 +103,10 @@ class InceptionCostExplorer(ExplorerBase):
 
         Moving a control changes bar heights and texts in place (making axes,
         bars and a legend is most of a redraw's time); a figure that does not
-        hold this widget's axes gets them drawn afresh.
+        hold this widget's axes gets them drawn afresh. Those artists are
+        animated and a panel's y limit is a round number kept while the bars
+        fit it (:func:`cnnlab.viz._limits.keep_or_round_up`), so most updates
+        draw only them over the kept rest of the picture.
         """
         with_b, without = result["with"], result["without"]
         art = getattr(self, "_art", None)
@@ -117,8 +121,10 @@ class InceptionCostExplorer(ExplorerBase):
                 bar.set_height(v)
                 text.set_y(v)
                 text.set_text(f"{v:,.1f}")
-            ax.relim()
-            ax.autoscale_view()
+            # room above the tallest bar for its label; kept while it fits, so
+            # the limits (and ticks) stay and only the animated artists change
+            top = keep_or_round_up(ax.get_ylim()[1], 1.12 * max(naive + bottle + [1e-9]))
+            set_lim(ax, y=(0, top))
             total_n, total_b = getattr(without, what), getattr(with_b, what)
             title.set_text(f"{unit}: {total_n / scale:,.1f} → {total_b / scale:,.1f}")
         h, w, _ = with_b.output_shape
@@ -149,9 +155,15 @@ class InceptionCostExplorer(ExplorerBase):
             # a fixed title height: no per-draw search for room above the ticks
             title = ax.set_title("", fontsize=9, y=1.0)
             panels.append((ax, what, scale, unit, naive, bottle, labels, title))
+            # the bars stand on the bottom spine, which a whole redraw draws over them
+            self.animate(*naive, *bottle, *labels, title, ax.spines["bottom"])
         # one legend above both panels: never over a bar, and no "best" search per draw
         fig.legend(*axes[0].get_legend_handles_labels(), loc="upper center", ncol=2,
                    fontsize=9, frameon=False, bbox_to_anchor=(0.5, 0.935))
-        suptitle = fig.suptitle("", fontsize=10)
+        # where fig.suptitle would be, but an axes' text: animated figure texts
+        # are left out of savefig's pictures (figure_png, static views)
+        suptitle = axes[0].text(0.5, 0.98, "", transform=fig.transFigure, ha="center",
+                                va="top", fontsize=10)
+        self.animate(suptitle)
         fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.78, wspace=0.32)
         return {"axes": tuple(axes), "panels": panels, "suptitle": suptitle}

@@ -200,13 +200,20 @@ class ModelInspector(ExplorerBase):
         from cnnlab.plot import bars
         from cnnlab.viz._log_ticks import plain_log_ticks
 
+        t = result["totals"]
+        more = (f" ({result['shown']} largest of {result['costly']} layers)"
+                if result["shown"] < result["costly"] else "")
+        # the picture of the same bars is the last one: e.g. more "layers in
+        # chart" than the model has layers changes nothing (no redraw, no PNG)
+        key = (result["name"], more, result["log"], tuple(result["labels"]),
+               tuple(result["params"]), tuple(result["macs"]), tuple(sorted(t.items())))
+        if key == getattr(self, "_drawn", None) and self.kept_axes(fig):
+            return
+        self._drawn = key
         # the HTML table sits under the figure and follows the same result
         self.table.value = result["summary"]._repr_html_()
         # axes kept between updates (making them is half a redraw); reset below
         ax_p, ax_m = self.panels(fig, 2, left=0.16, right=0.95, wspace=0.62, top=0.84)
-        t = result["totals"]
-        more = (f" ({result['shown']} largest of {result['costly']} layers)"
-                if result["shown"] < result["costly"] else "")
         log = result["log"]
         n = len(result["labels"])
         # text stays at 9 pt or more: the figure grows with the number of layers

@@ -35,10 +35,14 @@ Examples
 """
 from __future__ import annotations
 
+import html
+
 from cnnlab.viz.base import ExplorerBase
 
 #: colours of the three kinds of parameters
 COLORS = {"trainable": "#2a9d8f", "frozen": "#9aa5b1", "statistics": "#e9c46a"}
+#: and their hatches: told apart without colour too
+HATCHES = {"trainable": None, "frozen": "..", "statistics": "//"}
 
 #: at most this many layer names are listed under the figure
 MAX_NAMES = 3
@@ -112,11 +116,32 @@ def _short(n: int) -> str:
     return f"{n:,}"
 
 
+def _tick(v: float) -> str:
+    """Axis tick: 2500 -> '2.5k', 1500000 -> '1.5M' (one unit for every tick)."""
+    if v >= 1e6:
+        return f"{v / 1e6:g}M"
+    return f"{v / 1e3:g}k" if v >= 1e3 else f"{v:g}"
+
+
 def _names(names: list[str]) -> str:
     if not names:
         return "nothing"
     shown = ", ".join(names[:MAX_NAMES])
     return shown + (f" … (+{len(names) - MAX_NAMES} more)" if len(names) > MAX_NAMES else "")
+
+
+def _detail_lines(result) -> list[str]:
+    """The summary, the layers a step updates and the BatchNorm modes, one line each."""
+    bn = result["batchnorm"]
+    lines = [result["summary"], f"a training step updates: {_names(result['updated'])}"]
+    if bn:
+        inference = [n for n, m in bn.items() if m == "inference"]
+        training = [n for n, m in bn.items() if m == "training"]
+        lines.append("BatchNorm in inference mode (moving mean/variance, kept): "
+                     f"{_names(inference)}")
+        lines.append("BatchNorm in training mode (batch statistics; moving averages "
+                     f"updated): {_names(training)}")
+    return lines
 
 
 class TransferExplorer(ExplorerBase):
@@ -137,7 +162,9 @@ class TransferExplorer(ExplorerBase):
     one checkbox ``train_<block>`` per block (these decide). The widget starts
     from the model's current state and never changes the model until
     :meth:`apply` is called. ``result`` is :func:`trainable_summary`'s dict
-    plus ``summary`` (one line).
+    plus ``summary`` (one line). Under the picture, ``details`` (HTML) lists
+    the totals, the layers a training step updates and each BatchNorm
+    layer's mode.
 
     Examples
     --------
@@ -184,8 +211,12 @@ class TransferExplorer(ExplorerBase):
         top = widgets.HBox([controls["frozen_blocks"], controls["freeze_batchnorm"]])
         ticks = widgets.HBox(list(self._checks.values()),
                              layout=widgets.Layout(flex_flow="row wrap"))
+        # what changes as text is HTML under the picture: free to draw, and read aloud
+        self.details = widgets.HTML()
         super().__init__(controls, layout_controls=widgets.VBox(
             [top, widgets.HTML("<b>trainable blocks</b> (checked = trainable)"), ticks]))
+        self.children = (*self.children, self.details)
+        self._fill_details()
         controls["frozen_blocks"].observe(self._slider_moved, names="value")
 
     # -- the slider sets the checkboxes, then one update ------------------
@@ -197,14 +228,6 @@ class TransferExplorer(ExplorerBase):
         finally:
             self._bulk = False
         self.update()
-
-    def update(self, *args):
-        if getattr(self, "_bulk", False):
-            return
-        slider = getattr(self, "controls", {}).get("frozen_blocks")
-        if args and isinstance(args[0], dict) and args[0].get("owner") is slider:
-            return                         # _slider_moved sets the boxes, then updates
-        super().update(*args)
 
     # -- pure part ------------------------------------------------------------
     def compute(self, frozen_blocks, freeze_batchnorm, **checks) -> dict:
@@ -221,55 +244,101 @@ class TransferExplorer(ExplorerBase):
                              f"BatchNorm statistics {t.statistics:,}")
         return result
 
-    def draw(self, result, fig) -> None:
-        """Per-block bars and totals; made once, then refilled in place (:meth:`_fill`)."""
-        handles = getattr(self, "_handles", None)
-        if (handles is not None and fig.axes == [handles["ax"], handles["ax_tot"]]
-                and handles["n"] == len(result["blocks"])):
-            self._fill(result)
+    def update(self, *args):
+        if getattr(self, "_bulk", False):
             return
+        slider = getattr(self, "controls", {}).get("frozen_blocks")
+        if args and isinstance(args[0], dict) and args[0].get("owner") is slider:
+            return                         # _slider_moved sets the boxes, then updates
+        super().update(*args)
+        self._fill_details()
+
+    def _fill_details(self):
+        """The lines under the picture: totals, updated layers, BatchNorm modes (HTML)."""
+        details = getattr(self, "details", None)
+        if details is not None:
+            lines = _detail_lines(self.result) if self.result else []
+            details.value = "<br>".join(html.escape(line) for line in lines)
+
+    def draw(self, result, fig) -> None:
+        """Per-block bars and totals; made once, then refilled in place (:meth:`_fill`).
+
+        Everything a control changes (the bars, the totals' numbers) is
+        animated (:meth:`~cnnlab.viz.base.ExplorerBase.animate`) and the axes'
+        limits fit every choice, so an update draws only those over the kept
+        rest of the picture.
+        """
+        handles = getattr(self, "_handles", None)
+        if (handles is None or fig.axes != [handles["ax"], handles["ax_tot"]]
+                or handles["n"] != len(result["blocks"])):
+            self._build(result, fig)
+        self._fill(result)
+
+    def _build(self, result, fig) -> None:
+        """Axes, empty bars, labels and limits that fit every choice of blocks."""
+        from matplotlib.collections import PolyCollection
+        from matplotlib.patches import Patch
+        from matplotlib.ticker import FuncFormatter
+
         fig.clear()
-        grid = fig.add_gridspec(1, 2, width_ratios=(3, 1), bottom=0.3, wspace=0.45)
+        grid = fig.add_gridspec(1, 2, width_ratios=(2.4, 1), left=0.125, right=0.97,
+                                bottom=0.13, top=0.88, wspace=0.35)
         ax, ax_tot = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
         blocks = result["blocks"]
         y = list(range(len(blocks)))[::-1]
-        left = [0] * len(blocks)
-        bars = {}
-        for kind in COLORS:
-            bars[kind] = ax.barh(y, [0] * len(blocks), left=left, color=COLORS[kind],
-                                 label=kind, hatch="//" if kind == "statistics" else None,
-                                 edgecolor="white")
-        ax.set_yticks(y, [b["name"] for b in blocks], fontsize=8 if len(blocks) > 12 else 9)
+        # one collection of rectangles per kind: three artists to draw per
+        # update instead of one per block and kind
+        bars = {kind: ax.add_collection(PolyCollection(
+            [], facecolors=COLORS[kind], edgecolors="white", hatch=HATCHES[kind]),
+            autolim=False) for kind in COLORS}
+        ax.set_yticks(y, [b["name"] for b in blocks], fontsize=9)
+        ax.set_ylim(-0.6, len(blocks) - 0.4)           # bars 0.8 high, 0.2 apart
+        short = FuncFormatter(lambda v, _: _tick(v))
+        # a block's three bars always add up to its learnable + statistics
+        # parameters: the limits fit every choice and never move
+        widest = max([b["trainable_params"] + b["frozen_params"] + b["statistics"]
+                      for b in blocks] + [1])
+        ax.set_xlim(0, widest * 1.05)
+        ax.xaxis.set_major_formatter(short)
         ax.set_xlabel("parameters")
-        ax.legend(fontsize=8, loc="upper right")
-        ax.set_title("per block (frozen blocks in grey type)", fontsize=10)
+        # above the axes: the bars, drawn over the kept picture, never cover it
+        ax.legend(handles=[Patch(facecolor=COLORS[kind], edgecolor="white",
+                                 hatch=HATCHES[kind], label=kind) for kind in COLORS],
+                  fontsize=9, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3,
+                  frameon=False, borderaxespad=0.2, handlelength=1.5, columnspacing=1.0)
+        ax.set_title("per block", fontsize=10, loc="left")
         totals = ax_tot.bar(["trainable", "frozen", "BN stats"], [0, 0, 0],
                             color=[COLORS["trainable"], COLORS["frozen"],
-                                   COLORS["statistics"]])
+                                   COLORS["statistics"]],
+                            hatch=[HATCHES["trainable"], HATCHES["frozen"],
+                                   HATCHES["statistics"]], edgecolor="white")
         notes = [ax_tot.annotate("", (bar.get_x() + bar.get_width() / 2, 0), ha="center",
-                                 va="bottom", fontsize=8) for bar in totals]
-        ax_tot.tick_params(axis="x", labelsize=8)
+                                 va="bottom", fontsize=9) for bar in totals]
+        t = result["totals"]
+        ax_tot.set_ylim(0, max(t.trainable + t.frozen, t.statistics, 1) * 1.18)
+        ax_tot.yaxis.set_major_formatter(short)
+        ax_tot.tick_params(labelsize=9)
         ax_tot.set_title("totals", fontsize=10)
-        text = fig.text(0.01, 0.02, "", fontsize=8, va="bottom")
         self._handles = {"ax": ax, "ax_tot": ax_tot, "bars": bars, "totals": totals,
-                         "notes": notes, "text": text, "n": len(blocks)}
+                         "notes": notes, "n": len(blocks)}
         self.keep_axes(ax, ax_tot)
-        self._fill(result)
+        # bars start on a spine, which a whole redraw draws over them
+        self.animate(*bars.values(), *totals, *notes,
+                     ax.spines["left"], ax_tot.spines["bottom"])
 
     def _fill(self, result) -> None:
-        """Put ``result``'s numbers into the bars and texts drawn by :meth:`draw`."""
+        """Put ``result``'s numbers into the bars and texts made by :meth:`_build`."""
         h = self._handles
         blocks = result["blocks"]
         left = [0] * len(blocks)
+        y = range(len(blocks) - 1, -1, -1)              # first block on top
         for kind, key in (("trainable", "trainable_params"), ("frozen", "frozen_params"),
                           ("statistics", "statistics")):
-            for rect, start, b in zip(h["bars"][kind], left, blocks):
-                rect.set_x(start)
-                rect.set_width(b[key])
+            # a bar 0.8 high per block, none where there is nothing (hatching costs)
+            h["bars"][kind].set_verts([
+                [(x0, yi - 0.4), (x0 + b[key], yi - 0.4), (x0 + b[key], yi + 0.4),
+                 (x0, yi + 0.4)] for x0, yi, b in zip(left, y, blocks) if b[key] > 0])
             left = [a + b[key] for a, b in zip(left, blocks)]
-        h["ax"].set_xlim(0, max(left + [1]) * 1.05)
-        for label, b in zip(h["ax"].get_yticklabels(), blocks):
-            label.set_color("black" if b["trainable"] else "#8a8f98")
         t = result["totals"]
         values = [t.trainable, t.frozen, t.statistics]
         for bar, note, v in zip(h["totals"], h["notes"], values):
@@ -277,17 +346,7 @@ class TransferExplorer(ExplorerBase):
             note.set_text(_short(v))
             note.xy = (bar.get_x() + bar.get_width() / 2, v)
             note.set_position(note.xy)
-        h["ax_tot"].set_ylim(0, max(values + [1]) * 1.18)
-        bn = result["batchnorm"]
-        lines = [result["summary"], f"a training step updates: {_names(result['updated'])}"]
-        if bn:
-            inference = [n for n, m in bn.items() if m == "inference"]
-            training = [n for n, m in bn.items() if m == "training"]
-            lines.append("BatchNorm in inference mode (moving mean/variance, kept): "
-                         f"{_names(inference)}")
-            lines.append("BatchNorm in training mode (batch statistics; moving averages "
-                         f"updated): {_names(training)}")
-        h["text"].set_text("\n".join(lines))
+
 
     # -- writing the choice back ------------------------------------------------
     def apply(self):

@@ -198,33 +198,88 @@ class VGGExplorer(ExplorerBase):
             self.table.value = layer_table_html(self.result["rows"]) if self.result else ""
 
     def draw(self, result: dict, fig) -> None:
-        # axes kept between updates (ExplorerBase.panels): making them was half the time
-        ax1, ax2 = self.panels(fig, 2, width_ratios=[2.3, 1], left=0.01, right=0.98,
-                               bottom=0.12, top=0.9, wspace=0.15)
-        ax2.containers.clear()      # the last draw's bars (panels() removed their patches)
-        title = (f"VGG {result['config']}: {result['weight_layers']} weight layers, "
-                 f"{result['params'] / 1e6:.1f} M parameters, "
-                 f"{result['macs'] / 1e9:.2f} G MACs (paper at 224 px: "
-                 f"{result['paper_millions']} M)")
-        draw_vgg_diagram(ax1, result["rows"], title)
+        """Diagram, title and share bars; made once, then changed in place.
+
+        The axes are made on the first draw. The diagram is drawn again only
+        when its boxes change (configuration, width, FC layers): moving the
+        input size changes only the title and the bars, which are animated
+        (:meth:`~cnnlab.viz.base.ExplorerBase.animate`), so that picture is the
+        kept rest with those drawn over it.
+        """
+        art = getattr(self, "_art", None)
+        if art is None or self.kept_axes(fig) is None:
+            art = self._art = self._make_axes(fig)
+        ax1, ax2 = art["axes"]
+        rows = result["rows"]
+        key = _diagram_key(rows)
+        if key != art["diagram"]:
+            for artist in [*ax1.patches, *ax1.texts]:
+                artist.remove()
+            if ax1.get_legend() is not None:
+                ax1.get_legend().remove()
+            draw_vgg_diagram(ax1, rows)
+            art["diagram"] = key
+        art["title"].set_text(
+            f"VGG {result['config']}: {result['weight_layers']} weight layers, "
+            f"{result['params'] / 1e6:.1f} M parameters, "
+            f"{result['macs'] / 1e9:.2f} G MACs (paper at 224 px: "
+            f"{result['paper_millions']} M)")
         stages = result["stages"]
         labels = [str(s["block"]) for s in stages]
         params = np.array([s["params"] for s in stages], float)
         macs = np.array([s["macs"] for s in stages], float)
-        y = np.arange(len(stages))
-        ax2.barh(y - 0.2, 100 * params / max(params.sum(), 1), 0.4, label="parameters",
-                 color=COLOURS["dense"], edgecolor="black", linewidth=0.4, hatch="\\\\")
-        ax2.barh(y + 0.2, 100 * macs / max(macs.sum(), 1), 0.4, label="MACs",
-                 color=COLOURS["conv"], edgecolor="black", linewidth=0.4, hatch="//")
-        ax2.set_yticks(y, labels)
-        ax2.set_ylim(len(stages) - 0.5, -0.5)      # block 1 on top
+        shares = (100 * params / max(params.sum(), 1), 100 * macs / max(macs.sum(), 1))
+        if labels != art["labels"]:
+            for bar in art["bars"]:
+                bar.remove()                # and no longer drawn: it left the figure
+            y = np.arange(len(stages))
+            art["bars"] = []
+            for offset, (kind, hatch) in zip((-0.2, 0.2), (("dense", "\\\\"), ("conv", "//"))):
+                art["bars"] += ax2.barh(y + offset, np.zeros(len(y)), 0.4,
+                                        color=COLOURS[kind], edgecolor="black",
+                                        linewidth=0.4, hatch=hatch).patches
+            ax2.containers.clear()          # the bars are kept in art["bars"]
+            self.animate(*art["bars"])
+            ax2.set_yticks(y, labels)
+            ax2.set_ylim(len(stages) - 0.5, -0.5)      # block 1 on top
+            art["labels"] = labels
+        for bar, width in zip(art["bars"], np.concatenate(shares)):
+            bar.set_width(width)
+
+    def _make_axes(self, fig) -> dict:
+        """The two axes with what never changes: limits, ticks, labels, legend."""
+        from matplotlib.patches import Patch
+
+        fig.clear()
+        ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.3, 1]})
+        fig.subplots_adjust(left=0.01, right=0.98, bottom=0.12, top=0.9, wspace=0.15)
+        self.keep_axes(ax1, ax2)
+        title = ax1.set_title("", fontsize=10)
+        self.animate(title)
         ax2.set_xlim(0, 100)
         ax2.set_xticks(range(0, 101, 20), [str(t) for t in range(0, 101, 20)])  # fixed text
         ax2.set_xlabel("share of the total (%)")
         ax2.set_ylabel("block")
-        # upper right: the early blocks' shares stay small there (the dense
-        # layers' parameters, bottom row, were hidden by a lower-right legend)
-        ax2.legend(fontsize=9, loc="upper right")
+        # above the axes: no bar (the dense layers' parameters reach 90 %) is
+        # ever hidden, and the bars, drawn over the kept picture, never cover it
+        ax2.legend(handles=[
+            Patch(facecolor=COLOURS["dense"], edgecolor="black", linewidth=0.4,
+                  hatch="\\\\", label="parameters"),
+            Patch(facecolor=COLOURS["conv"], edgecolor="black", linewidth=0.4,
+                  hatch="//", label="MACs")], fontsize=9, ncol=2, loc="lower center",
+            bbox_to_anchor=(0.5, 1.0), frameon=False, borderaxespad=0.2)
+        # the bars start on the left spine: drawn after them, as in a whole redraw
+        self.animate(ax2.spines["left"])
+        return {"axes": (ax1, ax2), "title": title, "diagram": None, "labels": None,
+                "bars": []}
+
+
+def _diagram_key(rows: list[dict]) -> tuple:
+    """What :func:`draw_vgg_diagram` draws of ``rows``: equal keys, equal diagrams."""
+    first = rows[0]["output_shape"][0] if rows else 1
+    return tuple((r["kind"], r["block"], r["kernel"], r["units"], r["name"],
+                  None if r["kind"] == "dense" else r["output_shape"][0] / first)
+                 for r in rows if r["kind"] != "flatten")
 
 
 def _as_model_input(image, shape) -> np.ndarray:
@@ -314,49 +369,83 @@ class FeatureMapExplorer(ExplorerBase):
                 "shape": act.shape}
 
     def draw(self, result: dict, fig) -> None:
+        """The input and a mosaic of the maps; made once, then changed in place.
+
+        The mosaic is one opaque RGBA image made at the size of its box on the
+        picture (each map scaled by pixel repetition, white between the maps),
+        so drawing it copies pixels instead of resampling a large masked array,
+        and the axes never change: the image, the channel numbers and the
+        title are animated and an update draws only them over the kept picture.
+        """
+        art = getattr(self, "_art", None)
+        if art is None or self.kept_axes(fig) is None:
+            art = self._art = self._make_axes(fig)
+        key = (result["layer"], tuple(result["channels"]))
+        if key == art["key"]:
+            return
+        art["key"] = key
         maps = result["maps"]
         h, w, n = maps.shape
         ncols = min(8, n)
         nrows = int(np.ceil(n / ncols))
-        mosaic = np.full((nrows * (h + 1) - 1, ncols * (w + 1) - 1), np.nan)
+        box_w, box_h = art["box"]
+        gap = 2
+        # the largest scale at which every map fits, square pixels, >= 1 pixel
+        scale = min((box_w - gap * (ncols - 1)) / (ncols * w),
+                    (box_h - gap * (nrows - 1)) / (nrows * h))
+        ch, cw = max(1, int(h * scale)), max(1, int(w * scale))
+        rows, cols = (np.arange(ch) * h) // ch, (np.arange(cw) * w) // cw
+        left = max(0, (box_w - (ncols * (cw + gap) - gap)) // 2)   # centred across
+        mosaic = np.full((box_h, box_w, 4), 255, np.uint8)          # white, opaque
+        corners = []                   # each map's top-left pixel, in the box's 0..1
         for i in range(n):
             m = maps[..., i]
             lo, hi = float(m.min()), float(m.max())
-            r, c = (i // ncols) * (h + 1), (i % ncols) * (w + 1)
-            mosaic[r:r + h, c:c + w] = (m - lo) / (hi - lo) if hi > lo else 0.0
-        art = getattr(self, "_art", None)
-        if art is None or art["fig"] is not fig or fig.axes != art["axes"]:
-            # made once: the axes, the input image, the mosaic image; later draws
-            # change their data (re-making them was a third of an update)
-            fig.clear()
-            ax_in, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 3.2]})
-            fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05)
-            img = self.image
-            ax_in.imshow(img[..., 0] if img.shape[-1] == 1 else img,
-                         cmap="gray" if img.shape[-1] == 1 else None)
-            ax_in.set_title("input", fontsize=9)
-            for a in (ax_in, ax):
-                a.axis("off")
-            art = self._art = {
-                "fig": fig, "axes": [ax_in, ax], "labels": [],
-                "maps": ax.imshow(mosaic, cmap="viridis", vmin=0, vmax=1,
-                                  interpolation="nearest"),
-                "title": ax.set_title("", fontsize=9)}
-            self.keep_axes(ax_in, ax)
-        ax = art["axes"][1]
+            v = (m - lo) / (hi - lo) if hi > lo else np.zeros_like(m)
+            r, c = (i // ncols) * (ch + gap), left + (i % ncols) * (cw + gap)
+            index = np.clip((v[rows][:, cols] * 256).astype(int), 0, 255)
+            mosaic[r:r + ch, c:c + cw] = art["lut"][index]
+            corners.append((c / box_w, r / box_h))
         art["maps"].set_data(mosaic)
-        art["maps"].set_extent((-0.5, mosaic.shape[1] - 0.5, mosaic.shape[0] - 0.5, -0.5))
-        ax.set_xlim(-0.5, mosaic.shape[1] - 0.5)
-        ax.set_ylim(mosaic.shape[0] - 0.5, -0.5)
         labels = art["labels"]
         shown = result["channels"] if h >= 6 else []
         while len(labels) < len(shown):          # text artists reused, made when needed
-            labels.append(ax.text(0, 0, "", fontsize=9, color="white", va="top"))
+            labels.append(art["axes"][1].text(0, 0, "", fontsize=9, color="white",
+                                              va="top"))
+            self.animate(labels[-1])
         for i, label in enumerate(labels):
             label.set_visible(i < len(shown))
             if i < len(shown):
-                label.set_position(((i % ncols) * (w + 1), (i // ncols) * (h + 1)))
+                label.set_position(corners[i])
                 label.set_text(f"#{shown[i]}")
         c_total = result["shape"][-1]
         art["title"].set_text(f"{result['layer']}: {h}×{w}×{c_total}, the {n} most active "
                               "channels (each scaled to its own range)")
+
+    def _make_axes(self, fig) -> dict:
+        """The input image, and a fixed box for the mosaic with its title."""
+        import matplotlib
+
+        fig.clear()
+        ax_in, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 3.2]})
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05)
+        self.keep_axes(ax_in, ax)
+        img = self.image
+        ax_in.imshow(img[..., 0] if img.shape[-1] == 1 else img,
+                     cmap="gray" if img.shape[-1] == 1 else None)
+        ax_in.set_anchor("N")                   # level with the mosaic's top
+        ax_in.set_title("input", fontsize=9)
+        for a in (ax_in, ax):
+            a.axis("off")
+        box = ax.get_position()
+        width, height = fig.get_size_inches() * fig.dpi
+        size = (int(box.width * width), int(box.height * height))
+        maps = ax.imshow(np.full((size[1], size[0], 4), 255, np.uint8), aspect="auto",
+                         interpolation="nearest", extent=(0, 1, 1, 0))
+        ax.set_xlim(0, 1)
+        ax.set_ylim(1, 0)
+        title = ax.set_title("", fontsize=9)
+        self.animate(maps, title)
+        lut = (matplotlib.colormaps["viridis"](np.arange(256)) * 255).round().astype(np.uint8)
+        return {"axes": [ax_in, ax], "maps": maps, "title": title, "labels": [],
+                "key": None, "box": size, "lut": lut}
