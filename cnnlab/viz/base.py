@@ -340,23 +340,23 @@ class ExplorerBase(widgets.VBox):
     def _picture(self) -> bytes:
         """The figure as the PNG the widget shows, drawing only what changed.
 
-        Nothing changed: the last PNG again. Only animated artists changed
+        Nothing changed (the figure and every marked artist are not stale):
+        the last PNG again. Only animated artists changed
         (:meth:`animate`): the kept picture of the rest, those artists drawn
         over it in z-order. Otherwise the whole figure, whose picture without
         the animated artists is kept for the next update.
         """
         fig = self._fig
         canvas = fig.canvas
-        animated = sorted((a for a in getattr(self, "_animated", ())
-                           if a.get_visible() and a.figure is fig
-                           and (a.axes is None or a.axes in fig.axes)),
-                          key=lambda a: a.get_zorder())
+        marked = [a for a in getattr(self, "_animated", ())
+                  if a.figure is fig and (a.axes is None or a.axes in fig.axes)]
+        animated = sorted((a for a in marked if a.get_visible()), key=lambda a: a.get_zorder())
         if fig.stale or getattr(self, "_kept_picture", None) is None:
             canvas.draw()                   # everything but the animated artists
             self._kept_picture = canvas.copy_from_bbox(fig.bbox)
             self._draws["whole"] += 1
-        elif not animated and getattr(self, "_png", None):
-            self._draws["same"] += 1
+        elif getattr(self, "_png", None) and not any(a.stale for a in marked):
+            self._draws["same"] += 1        # drawing sets stale False; changes set it True
             return self._png
         else:
             canvas.restore_region(self._kept_picture)
