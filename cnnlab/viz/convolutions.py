@@ -399,7 +399,6 @@ class ConvKindsExplorer(ExplorerBase):
                 "pad": ax.add_patch(patches.Rectangle((0, 0), 1, 1, fill=False,
                                                       edgecolor="0.3", linestyle="--",
                                                       zorder=2.6)),
-                "texts": [],
             }
             ax.set_xlim(0, 1)             # fixed: grids are fitted into the square
             ax.set_ylim(1, 0)
@@ -450,19 +449,13 @@ class ConvKindsExplorer(ExplorerBase):
             labels = [(i, j, str(v), text_color) for (i, j), v in np.ndenumerate(annotate)
                       if v]
         labels += [(i, j, t, "white") for i, j, t in numbers]
-        texts = panel["texts"]
-        while len(texts) < len(labels):
-            text = panel["ax"].text(0, 0, "", ha="center", va="center", fontsize=9,
-                                    zorder=3)
-            self.animate(text)
-            texts.append(text)
-        for text, (i, j, label, color) in zip(texts, labels):
-            text.set_position(((j + 0.5) * s, (i + 0.5) * s))
-            text.set_text(label)
-            text.set_color(color)
-            text.set_visible(True)
-        for text in texts[len(labels):]:
-            text.set_visible(False)
+        if "numbers" not in panel:       # one artist for all the cell numbers
+            from cnnlab.viz._text_grid import TextGrid
+
+            panel["numbers"] = TextGrid(panel["ax"], fontsize=9)
+            self.animate(panel["numbers"])
+        panel["numbers"].set_items(((j + 0.5) * s, (i + 0.5) * s, label, color)
+                                   for i, j, label, color in labels)
         return s
 
     @staticmethod
