@@ -45,6 +45,12 @@ class TextGrid(Artist):
         ax.add_artist(self)
         self.set_clip_on(False)
 
+    def set_fontsize(self, size: float) -> None:
+        """Font size in points (marks the grid changed only if it differs)."""
+        if size != self._prop.get_size():
+            self._prop.set_size(size)
+            self.stale = True
+
     def set_items(self, items) -> None:
         """Replace the labels: an iterable of ``(x, y, text, color)``."""
         self.items = list(items)
@@ -72,6 +78,33 @@ class TextGrid(Artist):
                                text, self._prop, 0)
         gc.restore()
         self.stale = False
+
+
+def cell_numbers(grid: TextGrid, a, fmt: str, fit, *, wide: int) -> None:
+    """Write the numbers of the 2-D array ``a`` centred in its cells on ``grid``.
+
+    ``fit = (x0, y0, s)``: the top-left corner of cell (0, 0) and a cell's side.
+    9 pt when ``a`` has more than ``wide`` columns, else 10 pt; white on the
+    darker half of the values, black on the rest.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cnnlab.plot._figure import new_figure
+    >>> grid = TextGrid(new_figure().add_subplot())
+    >>> cell_numbers(grid, np.array([[0, 4]]), "g", (0, 0, 1), wide=8)
+    >>> grid.items
+    [(0.5, 0.5, '0', 'black'), (1.5, 0.5, '4', 'white')]
+    """
+    import numpy as np
+
+    x0, y0, s = fit
+    lo, hi = (a.min(), a.max()) if a.size else (0, 0)
+    mid = (lo + hi) / 2
+    grid.set_fontsize(9 if a.shape[1] > wide else 10)
+    grid.set_items((x0 + (j + 0.5) * s, y0 + (i + 0.5) * s, format(v.item(), fmt),
+                    "white" if v > mid and hi > lo else "black")
+                   for (i, j), v in np.ndenumerate(a))
 
 
 def _metrics(renderer, text: str, prop) -> tuple:

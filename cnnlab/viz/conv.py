@@ -377,8 +377,9 @@ class ConvExplorer(ExplorerBase):
                 im.set_cmap("Blues" if small else "gray")
             art["taps"].set_linewidth(2 if small else 1.2)
             art["in_key"] = None
-            for text in art["in_texts"] + art["out_texts"]:
-                text.set_visible(False)
+            for grid in (art["in_texts"], art["out_texts"]):
+                if grid is not None:
+                    grid.set_items([])
         (top, _), (left, _) = result["pads"]
 
         # input: unanimated, touched only when the padded input changes
@@ -438,7 +439,7 @@ class ConvExplorer(ExplorerBase):
         self._out_ax = ax_out
         cmap = "Blues"
         art = {"small": True, "ax_in": ax_in, "ax_out": ax_out, "in_key": None,
-               "in_texts": [], "out_texts": []}
+               "in_texts": None, "out_texts": None}
         for name, ax in (("in", ax_in), ("out", ax_out)):
             ax.set_xlim(0, 1)                 # fixed: arrays are fitted into the square
             ax.set_ylim(1, 0)
@@ -496,25 +497,14 @@ class ConvExplorer(ExplorerBase):
         return art
 
     def _annotate(self, art, name, ax, a, fmt, fit, *, animated):
-        """Write ``a``'s numbers in its cells with a pool of texts (grown when too small)."""
-        texts = art[name]
-        while len(texts) < a.size:
-            text = ax.text(0, 0, "", ha="center", va="center")
+        """Write ``a``'s numbers in its cells (one text grid per panel, made on first use)."""
+        from cnnlab.viz._text_grid import TextGrid, cell_numbers
+
+        if art[name] is None:
+            art[name] = TextGrid(ax)
             if animated:
-                self.animate(text)
-            texts.append(text)
-        x0, y0, s = fit
-        lo, hi = (a.min(), a.max()) if a.size else (0, 0)
-        mid = (lo + hi) / 2
-        size = 9 if a.shape[1] > 8 else 10
-        for text, ((i, j), v) in zip(texts, np.ndenumerate(a)):
-            text.set_position((x0 + (j + 0.5) * s, y0 + (i + 0.5) * s))
-            text.set_text(format(v.item(), fmt))
-            text.set_fontsize(size)
-            text.set_color("white" if v > mid and hi > lo else "black")
-            text.set_visible(True)
-        for text in texts[a.size:]:
-            text.set_visible(False)
+                self.animate(art[name])
+        cell_numbers(art[name], a, fmt, fit, wide=8)
 
     def _cell_at(self, x: float, y: float, shape) -> tuple[int, int]:
         """The output cell under the point ``(x, y)`` of the output panel (clamped)."""

@@ -294,27 +294,17 @@ class PoolingExplorer(ExplorerBase):
         im.set_extent((x0, x0 + a.shape[1] * s, y0 + a.shape[0] * s, y0))
         art["frames"][k].set_bounds(x0, y0, a.shape[1] * s, a.shape[0] * s)
         art["frames"][k].set_visible(True)
-        texts = art["texts"][k]
-        while len(texts) < a.size:
-            text = art["axes"][k].text(0, 0, "", ha="center", va="center")
+        from cnnlab.viz._text_grid import TextGrid, cell_numbers
+
+        if art["texts"][k] is None:
+            art["texts"][k] = TextGrid(art["axes"][k])
             if k:
-                self.animate(text)
-            texts.append(text)
+                self.animate(art["texts"][k])
         if np.all(a == np.round(a)):
             fmt = "g"                       # whole numbers stay whole
         elif a.shape[1] > 4:
             fmt = ".2f"                     # more digits would overflow narrow cells
-        lo, hi = a.min(), a.max()
-        mid = (lo + hi) / 2
-        size = 9 if a.shape[1] > 6 else 10
-        for text, ((i, j), v) in zip(texts, np.ndenumerate(a)):
-            text.set_position((x0 + (j + 0.5) * s, y0 + (i + 0.5) * s))
-            text.set_text(format(v.item(), fmt))
-            text.set_fontsize(size)
-            text.set_color("white" if v > mid and hi > lo else "black")
-            text.set_visible(True)
-        for text in texts[a.size:]:
-            text.set_visible(False)
+        cell_numbers(art["texts"][k], a, fmt, fit, wide=6)
 
     @staticmethod
     def _picture_of(art, k, a, fit, cmap, interpolation):
@@ -327,8 +317,8 @@ class PoolingExplorer(ExplorerBase):
         im.set_interpolation(interpolation)
         im.set_extent((x0, x0 + a.shape[1] * s, y0 + a.shape[0] * s, y0))
         art["frames"][k].set_visible(False)
-        for text in art["texts"][k]:
-            text.set_visible(False)
+        if art["texts"][k] is not None:
+            art["texts"][k].set_items([])
 
     def _make_artists(self, fig) -> dict:
         """Three fixed panels with empty artists; all but the input's are animated."""
@@ -338,7 +328,7 @@ class PoolingExplorer(ExplorerBase):
         axes = fig.subplots(1, 3)
         self.keep_axes(*axes)
         art = {"axes": axes, "ax_in": axes[0], "x": None, "ims": [], "frames": [],
-               "texts": [[], [], []], "outlines": []}
+               "texts": [None, None, None], "outlines": []}
         for k, ax in enumerate(axes):
             art["ims"].append(ax.imshow(np.zeros((1, 1)), extent=(0, 1, 1, 0)))
             art["frames"].append(ax.add_patch(patches.Rectangle(
