@@ -119,7 +119,7 @@ def bars(ax, labels, values, title: str | None = None, log: bool = False, fmt: s
     for yi, v in zip(y, values):
         text = format(int(v), fmt) if float(v).is_integer() else format(v, ".3g")
         ax.annotate(text, (v, yi), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=8)
+                    va="center", fontsize=9)
     if len(values) and values.max() > 0:
         lo = values[values > 0].min() if log else 0
         ax.set_xlim(lo / 2 if log else 0, values.max() * (4 if log else 1.2))

@@ -122,7 +122,7 @@ def embedding(points, labels, class_names=None, explained=None, fig=None,
     for axis, i in ((ax.set_xlabel, 0), (ax.set_ylabel, 1)):
         share = "" if explained is None else f" ({explained[i]:.0%} of variance)"
         axis(f"PC {i + 1}{share}")
-    ax.legend(fontsize=8, markerscale=2, loc="best")
+    ax.legend(fontsize=9, markerscale=2, loc="best")
     if title:
         ax.set_title(title)
     return fig

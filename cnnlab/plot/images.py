@@ -100,7 +100,7 @@ def channel_grid(maps, max_maps: int = 16, fig=None, title: str | None = None,
         ax = fig.add_subplot(rows, cols, c + 1)
         ax.imshow(maps[..., c], cmap=cmap)
         ax.set_axis_off()
-        ax.set_title(str(c), fontsize=7)
+        ax.set_title(str(c), fontsize=9)
     if title:
         fig.suptitle(title)
     return fig

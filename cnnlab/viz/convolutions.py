@@ -573,11 +573,11 @@ def receptive_growth_figure(depth: int = 5, kernel: int = 3, fig=None):
         fields = dilated_receptive_fields(dilations, kernel)
         ax.plot(layers, fields, label=label, **style)
         ax.annotate(str(fields[-1]), (layers[-1], fields[-1]), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize=8)
+                    textcoords="offset points", va="center", fontsize=9)
     ax.set_xlabel("layers")
     ax.set_ylabel("receptive field (pixels)")
     ax.set_xticks(layers)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     ax.set_title(f"{kernel}×{kernel} convolutions, stride 1", fontsize=10)
     for offset, (dilations, colour, hatch) in enumerate((((1, 2, 4), _BLUE, ""),
                                                           ((2, 2, 2), _ORANGE, "//"))):
@@ -587,7 +587,7 @@ def receptive_growth_figure(depth: int = 5, kernel: int = 3, fig=None):
                    label=f"dilations {dilations}: {np.count_nonzero(counts == 0)} holes")
     ax_cov.set_xlabel("input pixel (0 = centre)")
     ax_cov.set_ylabel("routes to one output")
-    ax_cov.legend(fontsize=8)
+    ax_cov.legend(fontsize=9)
     ax_cov.set_title("which pixels three layers really see", fontsize=10)
     return fig
 
