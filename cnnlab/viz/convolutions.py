@@ -482,24 +482,23 @@ class ConvKindsExplorer(ExplorerBase):
         p_in["pad"].set_bounds(before * s, before * s, n * s, n * s)
         pad_note = f", padded by {before}+{after}:\n" if before or after else ": "
         p_in["ax"].title.set_text(f"input {n}×{n}{pad_note}the taps of the marked output")
-        o = r["out_size"]
-        s = self._grid(p_out, np.full((o, o), 0.35), 1.0)
-        i, j = r["cell"]
-        p_out["marks"].set_verts(self._cells([(i, j)], s))
-        p_out["marks"].set_visible(True)
-        p_out["stamps"].set_visible(False)
-        p_out["pad"].set_visible(False)
-        p_out["ax"].title.set_text(f"output {o}×{o}: pixel ({i}, {j}) reads {len(taps)} taps")
+        o, (i, j) = r["out_size"], r["cell"]
+        self._one_cell(p_out, o, r["cell"],
+                       f"output {o}×{o}: pixel ({i}, {j}) reads {len(taps)} taps")
+
+    def _one_cell(self, panel, n: int, cell, title: str) -> None:
+        """Panel as a plain n×n grid with one cell marked, no stamps or padding."""
+        s = self._grid(panel, np.full((n, n), 0.35), 1.0)
+        panel["marks"].set_verts(self._cells([cell], s))
+        panel["marks"].set_visible(True)
+        panel["stamps"].set_visible(False)
+        panel["pad"].set_visible(False)
+        panel["ax"].title.set_text(title)
 
     def _draw_transposed(self, art, r):
         p_in, p_out = art["panels"]
-        n = r["size"]
-        s = self._grid(p_in, np.full((n, n), 0.35), 1.0)
-        i, j = r["cell"]
-        p_in["marks"].set_verts(self._cells([(i, j)], s))
-        p_in["stamps"].set_visible(False)
-        p_in["pad"].set_visible(False)
-        p_in["ax"].title.set_text(f"input {n}×{n}: pixel ({i}, {j})")
+        n, (i, j) = r["size"], r["cell"]
+        self._one_cell(p_in, n, r["cell"], f"input {n}×{n}: pixel ({i}, {j})")
         overlap, o = r["overlap"], r["out_size"]
         s = self._grid(p_out, overlap, max(int(overlap.max()), 1) * 1.6,
                        annotate=overlap if o <= 16 else None)
