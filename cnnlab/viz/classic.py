@@ -374,7 +374,7 @@ class ClassicNetworksExplorer(ExplorerBase):
                 y=(0, max(max(p["y"] for p in points), result["human"]) * 1.4 + 0.5))
         if art.get("human_at") != result["human"]:
             art["human"].set_ydata([result["human"]] * 2)
-            art["human_label"].set_position((0.01, result["human"]))
+            art["human_label"].set_position((0.99, result["human"]))
             art["human_label"].set_text(
                 f"human ≈ {result['human']:g} % (Russakovsky et al. 2015)")
             art["human_at"] = result["human"]
@@ -421,7 +421,9 @@ class ClassicNetworksExplorer(ExplorerBase):
         ax.set_xscale("log")
         plain_log_ticks(ax.xaxis)
         human = ax.axhline(5.0, ls="--", color="#777", lw=1.2, zorder=1)
-        human_label = ax.text(0.01, 5.0, "", fontsize=8, color="#555", zorder=2.9,
+        # at the right end of its line: names sit right of their points, and
+        # the small networks' names start near the left end
+        human_label = ax.text(0.99, 5.0, "", fontsize=9, color="#555", zorder=2.9, ha="right",
                               transform=offset_copy(ax.get_yaxis_transform(), fig, 0, 3,
                                                     units="points"))
         ax.set_ylabel("ImageNet top-5 error (%)")
