@@ -251,22 +251,27 @@ def test_widgets_respond_in_jupyterlab(name, lab, combined, page):
 
 
 # ------------------------------------------------------------------ the helpers themselves
-def test_check_cell_reports_explorers_and_their_errors():
-    """The appended check cell finds every live explorer, its changes and its error."""
+def _flaky_explorer_class(name: str):
+    """An explorer class called ``name`` whose ``compute`` raises ZeroDivisionError at n = 0."""
     import ipywidgets as widgets
 
     from cnnlab.viz.base import ExplorerBase
 
-    class Flaky(ExplorerBase):
-        def __init__(self):
-            super().__init__({"n": widgets.IntSlider(1, min=0, max=3)})
+    def __init__(self):
+        ExplorerBase.__init__(self, {"n": widgets.IntSlider(1, min=0, max=3)})
 
-        def compute(self, n):
-            return {"n": 1 / n}            # ZeroDivisionError at n = 0
+    def compute(self, n):
+        return {"n": 1 / n}
 
-        def draw(self, result, fig):
-            fig.add_subplot().plot([0, result["n"]])
+    def draw(self, result, fig):
+        fig.add_subplot().plot([0, result["n"]])
 
+    return type(name, (ExplorerBase,), {"__init__": __init__, "compute": compute, "draw": draw})
+
+
+def test_check_cell_reports_explorers_and_their_errors():
+    """The appended check cell finds every live explorer, its changes and its error."""
+    Flaky = _flaky_explorer_class("Flaky")
     flaky = Flaky()
     flaky.controls["n"].value = 0
     out = io.StringIO()
@@ -321,20 +326,7 @@ def test_widget_cells_keep_what_the_widgets_need_and_nothing_else():
 
 def test_section_check_reports_only_the_explorers_its_lesson_made():
     """The combined notebook's check cell of a lesson: its explorers, before and after moves."""
-    import ipywidgets as widgets
-
-    from cnnlab.viz.base import ExplorerBase
-
-    class Counter(ExplorerBase):
-        def __init__(self):
-            super().__init__({"n": widgets.IntSlider(1, min=0, max=3)})
-
-        def compute(self, n):
-            return {"n": 1 / n}            # ZeroDivisionError at n = 0
-
-        def draw(self, result, fig):
-            fig.add_subplot().plot([0, result["n"]])
-
+    Counter = _flaky_explorer_class("Counter")
     namespace = {}
     exec(bu.SECTION_HELPERS, namespace)
     earlier = Counter()                     # an earlier lesson's explorer, still alive
