@@ -46,10 +46,12 @@ def set_lim(ax, *, x: tuple | None = None, y: tuple | None = None) -> bool:
     >>> set_lim(ax, y=(0, 125.0)), set_lim(ax, y=(0, 125.0))
     (True, False)
     """
+    import numpy as np
+
     changed = False
     for limits, get, setter in ((x, ax.get_xlim, ax.set_xlim), (y, ax.get_ylim, ax.set_ylim)):
-        if limits is not None and tuple(float(v) for v in get()) != \
-                tuple(float(v) for v in limits):
+        # equal to 1e-9: a log axis gives back 10⁻¹⁰ as 1.0000000000000006e-10
+        if limits is not None and not np.allclose(get(), limits, rtol=1e-9, atol=0):
             setter(*limits)
             changed = True
     return changed

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab._validate import check_int
+from cnnlab.viz._limits import set_lim
 from cnnlab.viz.base import ExplorerBase
 
 #: units per layer of the drawn network: input, hidden..., output
@@ -145,8 +146,7 @@ class DropoutExplorer(ExplorerBase):
         need = 1.4 * max(float(result["inverted_mean"].max()), base / 1.6)
         top = base * 1.5 ** max(0, int(np.ceil(np.log(need / base) / np.log(1.5) - 1e-9)))
         ax2 = art["axes"][1]
-        if not np.isclose(ax2.get_ylim()[1], top, rtol=1e-9, atol=0):
-            ax2.set_ylim(0, top)
+        set_lim(ax2, y=(0, top))
 
     @staticmethod
     def _make(fig, result) -> dict:

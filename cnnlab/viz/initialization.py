@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from cnnlab.ops.propagation import INITS, layer_statistics
+from cnnlab.viz._limits import set_lim
 from cnnlab.viz.base import ExplorerBase
 
 #: values this small are drawn at the floor of the log axes (and called 0)
@@ -150,7 +151,7 @@ class InitializationExplorer(ExplorerBase):
             low, high = limits[key]
             ylim = (10.0 ** min(low, np.floor(np.log10(values.min()))),
                     10.0 ** max(high, np.ceil(np.log10(values.max()))))
-            _set_lim(ax.set_ylim, ax.get_ylim(), ylim)
+            set_lim(ax, y=ylim)
         bn = "with" if result["batch_norm"] else "without"
         art["title"].set_text(f"{depth} ReLU layers, {result['init']} initialisation, {bn} "
                               f"batch norm · initial loss {result['loss']:.2f} (ln 10 = 2.30)")
@@ -185,8 +186,8 @@ class InitializationExplorer(ExplorerBase):
                 text.set_text(label)
         art["labels"] = labels
         if not empty:
-            _set_lim(ax3.set_xlim, ax3.get_xlim(), (-0.04 * top, 1.04 * top))
-            _set_lim(ax3.set_ylim, ax3.get_ylim(), (0.6, max(high, 1.0) * 1.6))
+            set_lim(ax3, x=(-0.04 * top, 1.04 * top))
+            set_lim(ax3, y=(0.6, max(high, 1.0) * 1.6))
 
     def _build(self, fig) -> dict:
         """Make the three panels and the artists :meth:`draw` updates."""
@@ -249,12 +250,6 @@ def _fix_labels(fig, axes) -> None:
         ax.xaxis.set_label_coords(x, y, transform=ax.xaxis.label.get_transform())
         if not ax.yaxis.get_label_text():           # placed on every draw even if empty
             ax.yaxis.set_label_coords(0, 0.5)
-
-
-def _set_lim(setter, current, wanted) -> None:
-    """Set axis limits only if they change (setting them always redraws the axes)."""
-    if not np.allclose(current, wanted, rtol=1e-9, atol=0):
-        setter(*wanted)
 
 
 @lru_cache(maxsize=32)

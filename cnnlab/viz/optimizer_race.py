@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab._validate import check_int
+from cnnlab.viz._limits import set_lim
 from cnnlab.viz.base import ExplorerBase
 
 #: learning rates of the slider (a log grid)
@@ -165,8 +166,7 @@ class OptimizerRace(ExplorerBase):
             art["lines"][name].set_ydata(losses)
             art["labels"][name].set_text(label)
         top = max(3.0, np.nanmax([c[0] for c in result["curves"].values()]) * 1.2)
-        if art["ax"].get_ylim() != (0, top):    # setting limits redraws the whole figure
-            art["ax"].set_ylim(0, top)
+        set_lim(art["ax"], y=(0, top))          # setting limits redraws the whole figure
         art["title"].set_text(f"learning rate {result['learning_rate']:g}, "
                               "same initial weights")
         art["marker"].set_xdata([result["learning_rate"]] * 2)

@@ -26,7 +26,7 @@ import re
 
 import numpy as np
 
-from cnnlab._validate import check_choice, check_int, check_padding
+from cnnlab._validate import check_int, check_padding
 from cnnlab.viz.base import ExplorerBase
 
 _ITEM = re.compile(r"^(conv(\d+)x(\d+)|pool(\d+))((?:/[sd]\d+)*)$")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnlab.viz._limits import set_lim
 from cnnlab.viz.base import ExplorerBase
 
 KINDS = (("plain", False), ("residual", True))
@@ -181,8 +182,7 @@ class DepthExplorer(ExplorerBase):
         # gradient axis whole decades spanning at least 1e-10 ... 1
         ylim = (10.0 ** min(-10, np.floor(np.log10(norms.min() / 3))),
                 10.0 ** max(0, np.ceil(np.log10(norms.max() * 3))))
-        if not np.allclose(ax.get_ylim(), ylim, rtol=1e-9, atol=0):
-            ax.set_ylim(*ylim)
+        set_lim(ax, y=ylim)
         art["title"].set_text(f"{kind} net, {result['depth']} layers, at initialisation: "
                               f"median gradient norm {result['median']:.1e}")
         current = run_label(result["depth"], result["residual"])
