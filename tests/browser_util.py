@@ -373,6 +373,12 @@ class JupyterLab:
         env["JUPYTER_DATA_DIR"] = str(self.work_dir / "data")   # kernels: the venv's own
         env["IPYTHONDIR"] = str(self.work_dir / "ipython")      # no personal start-up files
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        # a temporary folder of its own: lesson 14 writes its image folder under
+        # tempfile.gettempdir(), and the lesson-run test writes the same folder
+        # at the same time in the other pytest worker
+        tmp = self.work_dir / "tmp"
+        tmp.mkdir(parents=True, exist_ok=True)
+        env["TMPDIR"] = str(tmp)
         return env
 
     def __enter__(self):
